@@ -1,0 +1,68 @@
+# scan, step by step. `make book` builds the site, `make test` runs every test; both create
+# the environment first when it is missing or out of date.
+SHELL := /bin/bash
+.DEFAULT_GOAL := book
+
+# PyTensor 3.3 needs Python >= 3.12 (.python-version pins 3.12 for pyenv).
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := assets/vendor
+HTML_MANAGER := node_modules/@jupyter-widgets/html-manager/dist
+
+.PHONY: book test lab serve env vendor notebooks lint constraints clean benchmarks
+
+env: $(STAMP)
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"need Python >= 3.12 for PyTensor 3.3, got {sys.version.split()[0]}; set PYTHON=/path/to/python3.12"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The site serves the widget manager, require.js and MathJax itself: copied from the
+# npm packages pinned in package-lock.json, never fetched from a CDN.
+vendor: $(VENDOR)/.copied
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/widgets $(VENDOR)/mathjax
+	cp node_modules/requirejs/require.js $(VENDOR)/widgets/
+	cp $(HTML_MANAGER)/embed-amd.js $(HTML_MANAGER)/*.woff2 $(HTML_MANAGER)/*.woff \
+	   $(HTML_MANAGER)/*.ttf $(HTML_MANAGER)/*.eot $(HTML_MANAGER)/*.svg $(VENDOR)/widgets/
+	cp -r node_modules/mathjax/es5/. $(VENDOR)/mathjax/
+	touch $@
+
+book: env vendor
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Built: open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
+
+test: env vendor
+	$(BIN)/python -m ruff check lib tests benchmarks chapters
+	$(BIN)/python -m pytest
+
+# Re-run every chapter and store its outputs (what nbval then checks).
+notebooks: env
+	for nb in chapters/*.ipynb; do \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; \
+	done
+
+lab: env
+	$(BIN)/jupyter lab --ip=127.0.0.1 chapters/
+
+serve:
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+benchmarks: env
+	for b in benchmarks/*.py; do $(BIN)/python "$$b" || exit 1; done
+
+lint: env
+	$(BIN)/python -m ruff check lib tests benchmarks chapters
+
+constraints: env
+	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf _build $(VENDOR) test-artifacts

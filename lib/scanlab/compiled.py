@@ -1,0 +1,38 @@
+"""Compile each PyTensor graph once per process.
+
+PyTensor 3.x with the default Numba backend does its real compile at the first call
+(seconds to tens of seconds), so everything interactive must reuse compiled functions.
+`compiled` memoises a graph builder; `compile_count` lets tests and benchmarks prove that
+moving a control does not compile anything.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import pytensor
+from pytensor.compile.executor import Function
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_compiles = 0
+
+
+def compile_count() -> int:
+    """How many functions `function` has compiled in this process."""
+    return _compiles
+
+
+def function(*args, **kwargs) -> Function:
+    """`pytensor.function`, counted. Use it for every compile in scanlab."""
+    global _compiles
+    _compiles += 1
+    return pytensor.function(*args, **kwargs)
+
+
+def compiled(builder: Callable[P, R]) -> Callable[P, R]:
+    """Memoise a builder that creates and compiles a graph (its arguments must be hashable)."""
+    return functools.cache(builder)

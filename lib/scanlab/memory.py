@@ -1,0 +1,125 @@
+"""What a compiled scan keeps in memory.
+
+`scan_buffers` reads the compiled graph: for each Scan node, the outer buffers that hold
+its results (sit-sot, mit-sot, nit-sot, untraced) and their shapes for given inputs.
+`allocations` lists every array the graph allocates outside the loop (Alloc, AllocEmpty):
+a buffer handed to scan can be a one-row slice of a much larger allocation.
+`peak_memory` measures the Python-visible peak with tracemalloc (NumPy and Numba arrays
+both report to it).
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from dataclasses import dataclass
+
+import numpy as np
+import pytensor
+from pytensor.compile.executor import Function
+from pytensor.scan.op import Scan
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """One result buffer of a compiled Scan node."""
+
+    kind: str  # "sit-sot", "mit-sot", "nit-sot", "untraced sit-sot", "mit-mot"
+    shape: tuple[int, ...]
+    itemsize: int
+
+    @property
+    def nbytes(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) * self.itemsize
+
+    def __str__(self) -> str:
+        return f"{self.kind}: shape {self.shape}, {format_bytes(self.nbytes)}"
+
+
+def format_bytes(nbytes: float) -> str:
+    """Bytes for a reader: '96 B', '7.8 KB', '80.0 MB' (powers of 1000)."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.1f} {unit}"
+    return f"{int(nbytes)} B"
+
+
+def _buffer_inputs(node) -> list[tuple[str, object]]:
+    """(kind, outer variable) for each result buffer of a Scan node, in the op's order."""
+    info = node.op.info
+    outer = list(node.inputs[1 + info.n_seqs :])
+    kinds = (
+        ["mit-mot"] * info.n_mit_mot
+        + ["mit-sot"] * info.n_mit_sot
+        + ["sit-sot"] * info.n_sit_sot
+        + ["untraced sit-sot"] * info.n_untraced_sit_sot
+    )
+    # nit-sot outer inputs are only row counts; scan_buffers reports their outputs instead.
+    return list(zip(kinds, outer))
+
+
+_shape_functions: dict[tuple[int, str], Function] = {}
+
+
+def _shapes(
+    f: Function, which: str, variables: list[tuple[str, object, str]], args
+) -> list[Buffer]:
+    """Evaluate the shapes of graph variables of `f` for inputs `args`."""
+    if not variables:
+        return []
+    key = (id(f), which)
+    if key not in _shape_functions:  # compile once per (function, report), like everything here
+        _shape_functions[key] = pytensor.function(
+            f.maker.fgraph.inputs,
+            [v.shape for _, v, _ in variables],
+            on_unused_input="ignore",
+            accept_inplace=True,
+            mode="FAST_COMPILE",
+        )
+    shapes = _shape_functions[key](*args)
+    return [
+        Buffer(kind, tuple(int(s) for s in shape), np.dtype(dtype).itemsize)
+        for (kind, _, dtype), shape in zip(variables, shapes)
+    ]
+
+
+def allocations(f: Function, *args) -> list[Buffer]:
+    """Every Alloc/AllocEmpty in compiled `f` (outside loops), with shapes for inputs `args`."""
+    variables = [
+        (type(node.op).__name__, node.outputs[0], node.outputs[0].dtype)
+        for node in f.maker.fgraph.toposort()
+        if type(node.op).__name__ in ("Alloc", "AllocEmpty")
+    ]
+    return _shapes(f, "allocations", variables, args)
+
+
+def scan_buffers(f: Function, *args) -> list[Buffer]:
+    """The result buffers of every Scan in compiled `f`, with shapes for inputs `args`."""
+    variables: list[tuple[str, object, str]] = []
+    for node in f.maker.fgraph.toposort():
+        if not isinstance(node.op, Scan):
+            continue
+        for kind, var in _buffer_inputs(node):
+            variables.append((kind, var, var.dtype))
+        n_traced = node.op.info.n_mit_mot + node.op.info.n_mit_sot + node.op.info.n_sit_sot
+        first_nit = n_traced
+        for j in range(node.op.info.n_nit_sot):
+            out = node.outputs[first_nit + j]
+            variables.append(("nit-sot", out, out.dtype))
+    return _shapes(f, "scan_buffers", variables, args)
+
+
+def peak_memory(f: Function, *args, repeat: int = 2) -> float:
+    """Peak bytes allocated by a call of `f(*args)`, in MB, measured on the last of `repeat` calls.
+
+    The first call may compile (Numba); measuring a later one counts only the loop's own arrays.
+    """
+    for _ in range(repeat - 1):
+        f(*args)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        f(*args)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 1e6

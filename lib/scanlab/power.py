@@ -1,0 +1,73 @@
+"""Chapter 1: A**k by repeated multiplication, the notes' first scan.
+
+Three ways to write the initial state (the notes used `ones_like`), because the choice
+changes what the compiled loop keeps in memory; see `scanlab.memory`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.compile.executor import Function
+
+from scanlab.checks import as_count, as_vector, one_of
+from scanlab.compiled import compiled, function
+from scanlab.memory import allocations
+
+InitStyle = Literal["ones_like", "ones"]
+INIT_STYLES: tuple[InitStyle, ...] = ("ones_like", "ones")
+MAX_K = 1_000_000
+
+
+def power_scan(A: pt.TensorVariable, k: pt.TensorVariable, init: InitStyle = "ones_like"):
+    """The symbolic loop: every prior result times A, k times. Returns all k steps."""
+    one_of("init", init, INIT_STYLES)
+    start = pt.ones_like(A) if init == "ones_like" else pt.ones(A.shape)
+    return pytensor.scan(
+        fn=lambda prior_result, A: prior_result * A,
+        outputs_info=start,
+        non_sequences=[A],
+        n_steps=k,
+        return_updates=False,
+    )
+
+
+@compiled
+def power_function(init: InitStyle = "ones_like", keep: Literal["last", "all"] = "last") -> Function:
+    """Compiled f(A, k): A**k (keep='last') or every step A**1..A**k (keep='all')."""
+    one_of("keep", keep, ("last", "all"))
+    A = pt.vector("A")
+    k = pt.iscalar("k")
+    result = power_scan(A, k, init)
+    return function([A, k], result[-1] if keep == "last" else result)
+
+
+def _inputs(A, k) -> tuple[np.ndarray, int]:
+    return as_vector("A", A), as_count("k", k, minimum=1, maximum=MAX_K)
+
+
+def power(A, k: int, init: InitStyle = "ones_like") -> np.ndarray:
+    """A**k computed by the scan (k >= 1: `result[-1]` of an empty loop does not exist)."""
+    A, k = _inputs(A, k)
+    return power_function(init, "last")(A, k)
+
+
+def power_steps(A, k: int, init: InitStyle = "ones_like") -> np.ndarray:
+    """All k results, shape (k, len(A)): row i is A**(i+1)."""
+    A, k = _inputs(A, k)
+    return power_function(init, "all")(A, k)
+
+
+def describe_power(k: int, A=(0.0, 1.0, 2.0, 3.0), init: InitStyle = "ones_like") -> str:
+    """What the chapter's explorer shows: every step, result[-1], and what the loop allocates."""
+    A, k = _inputs(A, k)
+    steps = power_steps(A, k, init)
+    lines = [f"A = {A.tolist()}, k = {k}, outputs_info = pt.{init}(...)"]
+    lines += [f"step {i}: prior result * A = {row.tolist()}" for i, row in enumerate(steps, start=1)]
+    lines.append(f"result.shape = {steps.shape};  result[-1] = A**{k} = {steps[-1].tolist()}")
+    allocated = allocations(power_function(init, "last"), A, k)
+    lines.append("compiled result[-1] allocates: " + "; ".join(str(b) for b in allocated))
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""The built site: every page exists, and nothing is loaded from another host."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import toc_pages
+
+EXTERNAL = re.compile(
+    r"""<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*["']((?:https?:)?//[^"']+)""",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_exists(built_site: Path, page: str) -> None:
+    assert (built_site / f"{page}.html").is_file(), f"{page} is in _toc.yml but was not built"
+
+
+def _html_files(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if "_static" not in p.parts]
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    offenders = []
+    for page in _html_files(built_site):
+        for tag, _, url in EXTERNAL.findall(page.read_text(encoding="utf-8")):
+            if not re.match(r"(https?:)?//(127\.0\.0\.1|localhost)[:/]", url):
+                offenders.append(f"{page.relative_to(built_site)}: <{tag}> {url}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_css_font_or_script_url_points_elsewhere(built_site: Path) -> None:
+    # url(...) in our own and theme CSS, and the scripts the pages add with JS.
+    offenders = []
+    for css in (built_site / "_static").rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", css.read_text("utf-8", "ignore")):
+            offenders.append(f"{css.relative_to(built_site)}: {url}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_widget_pages_use_the_local_widget_manager(built_site: Path) -> None:
+    pages = [p for p in _html_files(built_site) if "application/vnd.jupyter.widget-state+json" in p.read_text("utf-8")]
+    assert pages, "no page carries widget state: the explorers did not reach the site"
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert "_static/vendor/widgets/embed-amd.js" in text, page
+        assert "_static/vendor/widgets/require.js" in text, page
+    for font in (built_site / "_static" / "vendor" / "widgets").glob("*.woff2"):
+        assert font.stat().st_size > 0
