@@ -76,7 +76,11 @@ def as_matrix(name: str, value: Any) -> np.ndarray:
 def as_count(name: str, value: Any, *, minimum: int = 0, maximum: int | None = None) -> int:
     """A whole number in [minimum, maximum]; refuses floats like 2.5, bools and strings."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
+        if (
+            not isinstance(value, bool)
+            and isinstance(value, numbers.Real)
+            and float(value).is_integer()
+        ):
             value = int(value)
         else:
             raise ScanlabInputError(
@@ -124,3 +128,16 @@ def parse_numbers(name: str, text: str) -> np.ndarray:
                 f"{name} must list numbers separated by commas or spaces; {part!r} is not a number"
             ) from None
     return as_vector(name, values)
+
+
+def parse_count(name: str, text: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number typed by a reader, e.g. '5'."""
+    if not isinstance(text, str):
+        raise ScanlabInputError(f"{name} must be text like '5', got {_describe(text)}")
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ScanlabInputError(
+            f"{name} must be a whole number >= {minimum}, got {text.strip()!r}"
+        ) from None
+    return as_count(name, value, minimum=minimum, maximum=maximum)

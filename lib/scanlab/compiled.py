@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
 
 import pytensor
 from pytensor.compile.executor import Function
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 _compiles = 0
 
@@ -33,6 +29,6 @@ def function(*args, **kwargs) -> Function:
     return pytensor.function(*args, **kwargs)
 
 
-def compiled(builder: Callable[P, R]) -> Callable[P, R]:
+def compiled[**P, R](builder: Callable[P, R]) -> Callable[P, R]:
     """Memoise a builder that creates and compiles a graph (its arguments must be hashable)."""
     return functools.cache(builder)

@@ -54,7 +54,7 @@ def _buffer_inputs(node) -> list[tuple[str, object]]:
         + ["untraced sit-sot"] * info.n_untraced_sit_sot
     )
     # nit-sot outer inputs are only row counts; scan_buffers reports their outputs instead.
-    return list(zip(kinds, outer))
+    return list(zip(kinds, outer, strict=False))
 
 
 _shape_functions: dict[tuple[int, str], Function] = {}
@@ -78,7 +78,7 @@ def _shapes(
     shapes = _shape_functions[key](*args)
     return [
         Buffer(kind, tuple(int(s) for s in shape), np.dtype(dtype).itemsize)
-        for (kind, _, dtype), shape in zip(variables, shapes)
+        for (kind, _, dtype), shape in zip(variables, shapes, strict=True)
     ]
 
 

@@ -36,7 +36,9 @@ def power_scan(A: pt.TensorVariable, k: pt.TensorVariable, init: InitStyle = "on
 
 
 @compiled
-def power_function(init: InitStyle = "ones_like", keep: Literal["last", "all"] = "last") -> Function:
+def power_function(
+    init: InitStyle = "ones_like", keep: Literal["last", "all"] = "last"
+) -> Function:
     """Compiled f(A, k): A**k (keep='last') or every step A**1..A**k (keep='all')."""
     one_of("keep", keep, ("last", "all"))
     A = pt.vector("A")
@@ -66,7 +68,9 @@ def describe_power(k: int, A=(0.0, 1.0, 2.0, 3.0), init: InitStyle = "ones_like"
     A, k = _inputs(A, k)
     steps = power_steps(A, k, init)
     lines = [f"A = {A.tolist()}, k = {k}, outputs_info = pt.{init}(...)"]
-    lines += [f"step {i}: prior result * A = {row.tolist()}" for i, row in enumerate(steps, start=1)]
+    lines += [
+        f"step {i}: prior result * A = {row.tolist()}" for i, row in enumerate(steps, start=1)
+    ]
     lines.append(f"result.shape = {steps.shape};  result[-1] = A**{k} = {steps[-1].tolist()}")
     allocated = allocations(power_function(init, "last"), A, k)
     lines.append("compiled result[-1] allocates: " + "; ".join(str(b) for b in allocated))

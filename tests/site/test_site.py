@@ -37,13 +37,15 @@ def test_no_css_font_or_script_url_points_elsewhere(built_site: Path) -> None:
     # url(...) in our own and theme CSS, and the scripts the pages add with JS.
     offenders = []
     for css in (built_site / "_static").rglob("*.css"):
-        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", css.read_text("utf-8", "ignore")):
+        text = css.read_text("utf-8", "ignore")
+        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", text):
             offenders.append(f"{css.relative_to(built_site)}: {url}")
     assert not offenders, "\n".join(offenders)
 
 
 def test_widget_pages_use_the_local_widget_manager(built_site: Path) -> None:
-    pages = [p for p in _html_files(built_site) if "application/vnd.jupyter.widget-state+json" in p.read_text("utf-8")]
+    state = "application/vnd.jupyter.widget-state+json"
+    pages = [p for p in _html_files(built_site) if state in p.read_text("utf-8")]
     assert pages, "no page carries widget state: the explorers did not reach the site"
     for page in pages:
         text = page.read_text("utf-8")

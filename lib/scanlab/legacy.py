@@ -1,0 +1,185 @@
+"""The appendix: what the 2016 Theano 0.8 code becomes in PyTensor 3.3.
+
+`THEANO_TO_PYTENSOR` is the appendix's summary table as data, so a test (and the appendix
+itself, when it runs) can check that every PyTensor name it recommends really exists in the
+installed PyTensor. `warnings_from` runs a piece of old-style code and returns the warnings it
+raises as text, so a page can quote a deprecation message without printing a warning.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytensor
+
+from scanlab.checks import ScanlabInputError
+
+
+@dataclass(frozen=True)
+class ApiChange:
+    """One row of the table: the Theano 0.8 spelling, the PyTensor 3.3 one, and why.
+
+    `names` are the dotted PyTensor names the row relies on (checked by `missing_names`).
+    """
+
+    theano: str
+    pytensor: str
+    why: str
+    names: tuple[str, ...] = ()
+
+
+THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
+    ApiChange(
+        "import theano; import theano.tensor as T",
+        "import pytensor; import pytensor.tensor as pt",
+        "Theano stopped in 2017; PyMC's fork of it continues as PyTensor.",
+        ("pytensor.tensor",),
+    ),
+    ApiChange(
+        "result, updates = theano.scan(...)",
+        "result = pytensor.scan(..., return_updates=False)",
+        "without the flag scan still returns `(outputs, updates)` and warns "
+        "(`DeprecationWarning`).",
+        ("pytensor.scan",),
+    ),
+    ApiChange(
+        "theano.function(..., updates=updates)",
+        "pytensor.function(...)",
+        "there are no scan updates left to pass.",
+        ("pytensor.function",),
+    ),
+    ApiChange(
+        "T.nnet.softmax(v)",
+        "pytensor.tensor.special.softmax(v, axis=-1)",
+        "a vector stays a vector (Theano returned a `(1, n)` row); on a matrix the default "
+        "`axis=None` normalises over all elements, Theano normalised each row.",
+        ("pytensor.tensor.special.softmax",),
+    ),
+    ApiChange(
+        "T.nnet.sigmoid",
+        "pt.sigmoid",
+        "the nnet module is gone; sigmoid is an ordinary elementwise op.",
+        ("pytensor.tensor.sigmoid",),
+    ),
+    ApiChange(
+        "T.fmatrix, T.fvector, T.vector, T.iscalar, T.arange",
+        "pt.fmatrix, pt.fvector, pt.vector, pt.iscalar, pt.arange",
+        "same names. `f...` is always float32; `pt.vector` follows `floatX` (float64 by default).",
+        (
+            "pytensor.tensor.fmatrix",
+            "pytensor.tensor.fvector",
+            "pytensor.tensor.vector",
+            "pytensor.tensor.iscalar",
+            "pytensor.tensor.arange",
+        ),
+    ),
+    ApiChange(
+        "theano.shared(name=..., value=...)",
+        "pytensor.shared(value, name=...)",
+        "same function; the value is the first positional argument.",
+        ("pytensor.shared",),
+    ),
+    ApiChange(
+        "allow_input_downcast=True",
+        "allow_input_downcast=True",
+        "unchanged keyword of `function`: lets a float64 array into a float32 input.",
+        ("pytensor.function",),
+    ),
+    ApiChange(
+        "on_unused_input='ignore'",
+        "on_unused_input='ignore'",
+        "unchanged keyword; the notes did not need it (every input is used).",
+        ("pytensor.function",),
+    ),
+    ApiChange(
+        "import theano.typed_list",
+        "import pytensor.typed_list",
+        "still exists; the notes import it but never use it, so the translations drop it.",
+        ("pytensor.typed_list.TypedListType",),
+    ),
+    ApiChange(
+        "theano.tensor.shared_randomstreams.RandomStreams",
+        "pt.random.shared_rng()",
+        "PyTensor's `RandomStream` is deprecated (FutureWarning); random state now travels "
+        "through `outputs_info` like any prior result (chapter 6).",
+        ("pytensor.tensor.random.shared_rng",),
+    ),
+    ApiChange(
+        "numpy.random.uniform(...)",
+        "rng = numpy.random.default_rng(2016); rng.uniform(...)",
+        "not an API change: the book seeds every random draw so each page shows the same numbers.",
+        ("numpy.random.default_rng",),
+    ),
+    ApiChange(
+        "print numpy.shape(c)",
+        "print(numpy.shape(c))",
+        "Python 2's print statement is a function in Python 3.",
+    ),
+)
+
+
+def api_table(table: tuple[ApiChange, ...] = THEANO_TO_PYTENSOR) -> str:
+    """The table as Markdown (the 'why' column may itself contain Markdown)."""
+    lines = ["| Theano 0.8 (2016) | PyTensor 3.3 | what changed |", "|---|---|---|"]
+    for row in table:
+        cells = (f"`{row.theano}`", f"`{row.pytensor}`", row.why)
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def resolve(dotted: str) -> Any:
+    """The object a dotted name such as 'pytensor.tensor.special.softmax' refers to."""
+    if not isinstance(dotted, str) or not dotted.strip():
+        raise ScanlabInputError(
+            f"dotted must be a dotted name like 'pytensor.scan', got {dotted!r}"
+        )
+    parts = dotted.split(".")
+    # Import the longest importable module prefix, then walk attributes from there.
+    for split in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attr in parts[split:]:
+            if not hasattr(obj, attr):
+                raise ScanlabInputError(
+                    f"dotted name {dotted!r} does not exist: no attribute {attr!r}"
+                )
+            obj = getattr(obj, attr)
+        return obj
+    raise ScanlabInputError(f"dotted name {dotted!r} does not exist: cannot import {parts[0]!r}")
+
+
+def missing_names(table: tuple[ApiChange, ...] = THEANO_TO_PYTENSOR) -> list[str]:
+    """The names the table relies on that this environment lacks (ideally none)."""
+    missing = []
+    for row in table:
+        for name in row.names:
+            try:
+                resolve(name)
+            except ScanlabInputError:
+                missing.append(name)
+    return missing
+
+
+def check_table(table: tuple[ApiChange, ...] = THEANO_TO_PYTENSOR) -> str:
+    """One line saying whether every name the table relies on exists in this environment."""
+    names = sorted({name for row in table for name in row.names})
+    missing = missing_names(table)
+    if missing:
+        return f"missing here (PyTensor {pytensor.__version__}): {', '.join(missing)}"
+    return f"all {len(names)} names the table uses exist here (PyTensor {pytensor.__version__})"
+
+
+def warnings_from(action: Callable[[], object]) -> list[str]:
+    """Run `action()` and return every warning it raised as 'Category: message' (none printed)."""
+    if not callable(action):
+        raise ScanlabInputError(f"action must be a function taking no arguments, got {action!r}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # report each warning even if it was seen before
+        action()
+    return [f"{w.category.__name__}: {w.message}" for w in caught]

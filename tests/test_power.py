@@ -1,0 +1,76 @@
+import numpy as np
+import pytensor
+import pytest
+from scanlab.checks import ScanlabInputError
+from scanlab.compiled import compile_count
+from scanlab.power import INIT_STYLES, describe_power, power, power_function, power_steps
+
+
+@pytest.mark.parametrize("init", INIT_STYLES)
+def test_power_matches_numpy(init):
+    A = np.array([0.5, 1.0, 2.0, -3.0])
+    for k in (1, 2, 5):
+        np.testing.assert_allclose(power(A, k, init), A**k)
+
+
+def test_power_steps_has_one_row_per_step():
+    steps = power_steps([1, 2, 3], 4)
+    assert steps.shape == (4, 3)
+    np.testing.assert_allclose(steps, [[1, 2, 3], [1, 4, 9], [1, 8, 27], [1, 16, 81]])
+
+
+def test_the_notes_example():
+    np.testing.assert_allclose(power(range(10), 2), np.arange(10.0) ** 2)
+    np.testing.assert_allclose(power(range(10), 4), np.arange(10.0) ** 4)
+
+
+def test_compiled_once_per_variant():
+    power([1, 2], 2)
+    before = compile_count()
+    for k in range(1, 6):
+        power(np.arange(k + 1), k)
+        power_steps(np.arange(k + 1), k)
+    assert compile_count() == before
+    assert power_function("ones", "last") is power_function("ones", "last")
+
+
+@pytest.mark.parametrize(
+    ("A", "k", "message"),
+    [
+        ([[1, 2]], 2, r"A must be a 1-d vector"),
+        ([1, 2], 0, r"k must be a whole number >= 1, got 0"),
+        ([1, 2], -3, r"k must be a whole number >= 1, got -3"),
+        ([1, 2], 1.5, r"k must be a whole number >= 1, got 1.5"),
+        ([], 2, r"A must have at least one element"),
+        (["x"], 2, r"A must contain numbers only"),
+    ],
+)
+def test_bad_input(A, k, message):
+    with pytest.raises(ScanlabInputError, match=message):
+        power(A, k)
+
+
+def test_bad_init_style():
+    expected = "init must be one of 'ones_like', 'ones'; got 'zeros'"
+    with pytest.raises(ScanlabInputError, match=expected):
+        power([1.0], 2, init="zeros")
+
+
+def test_describe_power_reports_steps_and_allocation():
+    text = describe_power(3, [1, 2], "ones_like")
+    assert "step 3: prior result * A = [1.0, 8.0]" in text
+    assert "result.shape = (3, 2)" in text
+    assert "AllocEmpty: shape (4, 2)" in text
+    assert "Alloc: shape (2,)" in describe_power(3, [1, 2], "ones")
+
+
+def test_gradient_through_the_loop_matches_calculus():
+    import pytensor.tensor as pt
+    from scanlab.power import power_scan
+
+    A = pt.vector("A")
+    k = pt.iscalar("k")
+    grad = pytensor.grad(power_scan(A, k, "ones")[-1].sum(), A)
+    f = pytensor.function([A, k], grad)
+    a = np.array([0.5, 1.5, 2.0])
+    np.testing.assert_allclose(f(a, 3), 3 * a**2)

@@ -1,0 +1,62 @@
+"""scanlab.randomness: a random walk with the generator threaded through outputs_info."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scanlab import ScanlabInputError, randomness
+from scanlab.compiled import compile_count
+from scanlab.explorer import render_outputs
+
+
+def test_walk_equals_numpy_draws_from_the_same_seed() -> None:
+    for seed in (0, 1, 42):
+        np.testing.assert_allclose(randomness.random_walk(seed, 200), randomness.numpy_walk(seed, 200))
+
+
+def test_every_step_draws_a_new_number() -> None:
+    steps = randomness.moves(randomness.random_walk(3, 100))
+    assert len(np.unique(steps)) == 100
+
+
+def test_generator_as_non_sequence_repeats_the_same_draw() -> None:
+    positions = randomness.repeating_walk(42, 6)
+    steps = randomness.moves(positions)
+    first = np.random.default_rng(42).normal()
+    np.testing.assert_allclose(steps, np.full(6, first))
+    np.testing.assert_allclose(positions, first * np.arange(1, 7))
+
+
+def test_same_seed_same_walk_and_generator_is_not_mutated() -> None:
+    generator = np.random.default_rng(7)
+    a, next_rng = randomness.random_walk_with_rng(generator, 3)
+    b, _ = randomness.random_walk_with_rng(generator, 3)
+    np.testing.assert_array_equal(a, b)
+    assert generator.normal() == np.random.default_rng(7).normal()  # untouched by the calls
+    # the returned generator continues where the walk stopped
+    c, _ = randomness.random_walk_with_rng(next_rng, 3)
+    draws = np.random.default_rng(7).normal(size=6)
+    np.testing.assert_allclose(c, np.cumsum(draws[3:]))
+
+
+def test_bad_inputs() -> None:
+    with pytest.raises(ScanlabInputError, match="seed must be a whole number >= 0, got -1"):
+        randomness.random_walk(-1, 5)
+    with pytest.raises(ScanlabInputError, match="n_steps must be a whole number >= 1, got 0"):
+        randomness.random_walk(0, 0)
+    with pytest.raises(ScanlabInputError, match="seed must be a whole number >= 0, got 'abc'"):
+        randomness.repeating_walk("abc", 5)
+    with pytest.raises(ScanlabInputError, match="threading must be one of"):
+        randomness.walk_function("shared")
+
+
+def test_explorer_leaves_reuse_one_compile() -> None:
+    randomness.random_walk(0, 5)
+    randomness.repeating_walk(0, 5)
+    before = compile_count()
+    for seed in (0, 1, 2):
+        for n_steps in (10, 100):
+            outputs = render_outputs(randomness.describe_walk, {"seed": seed, "n_steps": n_steps})
+            assert "image/png" in outputs[0]["data"]
+    assert compile_count() == before

@@ -1,0 +1,135 @@
+"""scanlab.taps: output taps, sequence taps, until and go_backwards, checked against numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scanlab import ScanlabInputError, taps
+from scanlab.compiled import compile_count
+from scanlab.explorer import output_text, render_outputs
+
+
+def test_fibonacci_matches_the_sequence() -> None:
+    assert taps.fibonacci(10).tolist() == [1, 2, 3, 5, 8, 13, 21, 34, 55, 89]
+
+
+@pytest.mark.parametrize(
+    ("phi1", "phi2", "start", "c"),
+    [(0.5, 0.3, (1.0, 2.0), 1.0), (1.6, -0.9, (1.0, 1.0), 0.0), (-0.4, 0.2, (3.0, -1.0), 0.5)],
+)
+def test_ar2_scan_matches_the_python_loop(phi1, phi2, start, c) -> None:
+    np.testing.assert_allclose(taps.ar2(phi1, phi2, start, 30, c), taps.ar2_loop(phi1, phi2, start, 30, c))
+
+
+def test_ar2_result_leaves_out_the_start_values() -> None:
+    # x2 = 2*x1 + 10*x0 = 2*1 + 10*0 = 2, not x0 or x1: the taps' initial values are not returned
+    result = taps.ar2(2.0, 10.0, (0.0, 1.0), 3)
+    assert result.shape == (3,)
+    assert result.tolist() == [2.0, 14.0, 48.0]
+
+
+def test_ar2_bad_inputs() -> None:
+    with pytest.raises(ScanlabInputError, match=r"start must hold exactly two values .* got 3"):
+        taps.ar2(1, 1, (0, 1, 2), 5)
+    with pytest.raises(ScanlabInputError, match="n must be a whole number >= 1, got 0"):
+        taps.ar2(1, 1, (0, 1), 0)
+    with pytest.raises(ScanlabInputError, match="phi1 must be a real number"):
+        taps.ar2("one", 1, (0, 1), 5)
+
+
+def test_moving_window_has_len_minus_two_steps_and_matches_numpy() -> None:
+    x = np.arange(1.0, 8.0) ** 2
+    result = taps.moving_window(x)
+    assert result.shape == (len(x) - 2,)
+    np.testing.assert_allclose(result, [(x[t - 1] + x[t] + x[t + 1]) / 3 for t in range(1, 6)])
+    np.testing.assert_allclose(result, taps.moving_window_numpy(x))
+
+
+def test_window_steps_and_indices() -> None:
+    assert taps.window_steps(10, [-1, 0, 1]) == 8
+    assert taps.window_steps(10, [-2, 0, 3]) == 5
+    assert taps.window_steps(2, [-1, 0, 1]) == 0
+    assert taps.window_indices(5, [-1, 0, 1]) == [(0, 1, 2), (1, 2, 3), (2, 3, 4)]
+    # taps arrive in the order listed, not sorted
+    assert taps.window_indices(4, [1, -1]) == [(2, 0), (3, 1)]
+
+
+def test_uneven_taps_read_the_listed_positions() -> None:
+    x = np.arange(10.0) ** 2
+    result = taps.moving_window(x, (1.0, 10.0, 100.0), (-2, 0, 3))
+    expected = [x[t - 2] + 10 * x[t] + 100 * x[t + 3] for t in range(2, 7)]
+    np.testing.assert_allclose(result, expected)
+
+
+def test_moving_window_bad_inputs() -> None:
+    with pytest.raises(ScanlabInputError, match=r"x must be longer than the window span 2 .* got length 2"):
+        taps.moving_window([1.0, 2.0])
+    with pytest.raises(ScanlabInputError, match=r"weights must have one value per tap \(3\), got 2"):
+        taps.moving_window([1.0, 2.0, 3.0], (0.5, 0.5))
+    with pytest.raises(ScanlabInputError, match="taps must be a non-empty list"):
+        taps.window_steps(5, [])
+    with pytest.raises(ScanlabInputError, match="taps must be a whole number"):
+        taps.window_steps(5, [0.5])
+
+
+def test_newton_stops_early_and_matches_the_python_loop() -> None:
+    iterates = taps.newton_sqrt(2.0, 1.0, 1e-10, 50)
+    np.testing.assert_allclose(iterates, taps.newton_loop(2.0, 1.0, 1e-10, 50))
+    assert iterates.shape == (5,)  # 1.5, 1.41667, 1.414216, 1.41421356, 1.41421356
+    assert iterates[-1] == pytest.approx(np.sqrt(2.0), abs=1e-15)
+
+
+def test_newton_n_steps_is_a_maximum() -> None:
+    assert taps.newton_sqrt(2.0, 1.0, 1e-10, 3).shape == (3,)
+    assert taps.newton_sqrt(1000.0, 1.0, 1e-6, 20).shape == (10,)
+    # tol = 0 never holds once the iterates stop changing, so every allowed step runs
+    assert taps.newton_sqrt(2.0, 1.0, 0.0, 12).shape == (12,)
+
+
+def test_newton_bad_inputs() -> None:
+    with pytest.raises(ScanlabInputError, match=r"a must be > 0 .* got -4"):
+        taps.newton_sqrt(-4.0)
+    with pytest.raises(ScanlabInputError, match=r"x0 must be > 0 .* got 0"):
+        taps.newton_sqrt(4.0, x0=0.0)
+    with pytest.raises(ScanlabInputError, match="tol must be >= 0, got -1"):
+        taps.newton_sqrt(4.0, tol=-1.0)
+    with pytest.raises(ScanlabInputError, match="max_steps must be a whole number >= 1"):
+        taps.newton_sqrt(4.0, max_steps=2.5)
+
+
+def test_describe_newton_reports_shape_and_reason() -> None:
+    text = taps.describe_newton(1000.0, 1e-6, 20)
+    assert "result.shape = (10,): until(...) became true" in text
+    text = taps.describe_newton(1000.0, 1e-6, 5)
+    assert "result.shape = (5,): n_steps ran out" in text
+
+
+def test_go_backwards_returns_steps_in_run_order() -> None:
+    x = [1.0, 2.0, 3.0, 4.0]
+    assert taps.backwards_total(x).tolist() == [4.0, 7.0, 9.0, 10.0]
+    assert taps.reverse_cumsum(x).tolist() == [10.0, 9.0, 7.0, 4.0]
+    y = np.random.default_rng(0).normal(size=50)
+    np.testing.assert_allclose(taps.reverse_cumsum(y), np.cumsum(y[::-1])[::-1])
+
+
+def test_backwards_bad_input() -> None:
+    with pytest.raises(ScanlabInputError, match=r"x must be a 1-d vector \(ndim 1\), got ndim 2"):
+        taps.backwards_total([[1.0, 2.0]])
+
+
+def test_explorer_leaves_do_not_compile() -> None:
+    taps.newton_sqrt(2.0)
+    taps.ar2(1, 1, (0, 1), 3)
+    before = compile_count()
+    for a in (2.0, 10.0, 1000.0):
+        for tol in (1e-2, 1e-12):
+            assert "result.shape" in output_text(render_outputs(taps.describe_newton, {"a": a, "tol": tol}))
+    outputs = render_outputs(taps.describe_ar2, {"phi1": 1.6, "phi2": -0.9})
+    assert "image/png" in outputs[0]["data"]
+    assert compile_count() == before
+
+
+def test_explorer_shows_bad_input_as_message() -> None:
+    text = output_text(render_outputs(taps.describe_newton, {"a": -1.0, "tol": 1e-6}))
+    assert text.startswith("ScanlabInputError: a must be > 0")
