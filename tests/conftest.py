@@ -78,3 +78,16 @@ def site_url(built_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, one per session (browser and JupyterLab tests).
+
+    Skips with an install hint when Chromium is missing; fails instead when CI=true.
+    """
+    from tests.browser.chromium import launch, require_browser
+
+    require_browser()
+    with launch() as chromium:
+        yield chromium

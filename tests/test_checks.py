@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from scanlab.checks import (
     ScanlabInputError,
     as_count,

@@ -1,4 +1,5 @@
 import numpy as np
+
 from scanlab.memory import Buffer, allocations, format_bytes, peak_memory, scan_buffers
 from scanlab.power import power_function
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pytensor
 import pytest
+
 from scanlab.checks import ScanlabInputError
 from scanlab.compiled import compile_count
 from scanlab.power import INIT_STYLES, describe_power, power, power_function, power_steps
@@ -66,6 +67,7 @@ def test_describe_power_reports_steps_and_allocation():
 
 def test_gradient_through_the_loop_matches_calculus():
     import pytensor.tensor as pt
+
     from scanlab.power import power_scan
 
     A = pt.vector("A")

@@ -12,7 +12,9 @@ from scanlab.explorer import render_outputs
 
 def test_walk_equals_numpy_draws_from_the_same_seed() -> None:
     for seed in (0, 1, 42):
-        np.testing.assert_allclose(randomness.random_walk(seed, 200), randomness.numpy_walk(seed, 200))
+        np.testing.assert_allclose(
+            randomness.random_walk(seed, 200), randomness.numpy_walk(seed, 200)
+        )
 
 
 def test_every_step_draws_a_new_number() -> None:

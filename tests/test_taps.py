@@ -19,7 +19,9 @@ def test_fibonacci_matches_the_sequence() -> None:
     [(0.5, 0.3, (1.0, 2.0), 1.0), (1.6, -0.9, (1.0, 1.0), 0.0), (-0.4, 0.2, (3.0, -1.0), 0.5)],
 )
 def test_ar2_scan_matches_the_python_loop(phi1, phi2, start, c) -> None:
-    np.testing.assert_allclose(taps.ar2(phi1, phi2, start, 30, c), taps.ar2_loop(phi1, phi2, start, 30, c))
+    np.testing.assert_allclose(
+        taps.ar2(phi1, phi2, start, 30, c), taps.ar2_loop(phi1, phi2, start, 30, c)
+    )
 
 
 def test_ar2_result_leaves_out_the_start_values() -> None:
@@ -63,9 +65,13 @@ def test_uneven_taps_read_the_listed_positions() -> None:
 
 
 def test_moving_window_bad_inputs() -> None:
-    with pytest.raises(ScanlabInputError, match=r"x must be longer than the window span 2 .* got length 2"):
+    with pytest.raises(
+        ScanlabInputError, match=r"x must be longer than the window span 2 .* got length 2"
+    ):
         taps.moving_window([1.0, 2.0])
-    with pytest.raises(ScanlabInputError, match=r"weights must have one value per tap \(3\), got 2"):
+    with pytest.raises(
+        ScanlabInputError, match=r"weights must have one value per tap \(3\), got 2"
+    ):
         taps.moving_window([1.0, 2.0, 3.0], (0.5, 0.5))
     with pytest.raises(ScanlabInputError, match="taps must be a non-empty list"):
         taps.window_steps(5, [])
@@ -124,7 +130,9 @@ def test_explorer_leaves_do_not_compile() -> None:
     before = compile_count()
     for a in (2.0, 10.0, 1000.0):
         for tol in (1e-2, 1e-12):
-            assert "result.shape" in output_text(render_outputs(taps.describe_newton, {"a": a, "tol": tol}))
+            assert "result.shape" in output_text(
+                render_outputs(taps.describe_newton, {"a": a, "tol": tol})
+            )
     outputs = render_outputs(taps.describe_ar2, {"phi1": 1.6, "phi2": -0.9})
     assert "image/png" in outputs[0]["data"]
     assert compile_count() == before
@@ -132,4 +140,13 @@ def test_explorer_leaves_do_not_compile() -> None:
 
 def test_explorer_shows_bad_input_as_message() -> None:
     text = output_text(render_outputs(taps.describe_newton, {"a": -1.0, "tol": 1e-6}))
-    assert text.startswith("ScanlabInputError: a must be > 0")
+    assert text.strip().startswith("ScanlabInputError: a must be > 0")
+
+
+def test_pytensor_does_not_check_the_length_of_initial() -> None:
+    # What the chapter warns about, measured on the compiled graph (bypassing scanlab's check):
+    # too long -> the FIRST two values are used; too short -> one step fewer, no error.
+    raw = taps.ar2_function()
+    too_long = raw(np.array([7.0, 5.0, 0.0, 1.0]), 1.0, 1.0, 0.0, 5)
+    assert too_long.tolist() == [12.0, 17.0, 29.0, 46.0, 75.0]
+    assert raw(np.array([1.0]), 1.0, 1.0, 0.0, 5).shape == (4,)

@@ -8,27 +8,57 @@ Every combination of choices is rendered once, by PyTensor, when the notebook ru
 an `Output` widget (filled on the kernel side, so strict nbval passes). The outputs sit in
 nested `Stack`s and each control is `jslink`ed to the stacks of its level, so switching
 happens in the browser with no kernel. A Python observer mirrors the links, so the same
-object also works (and can be tested) without any frontend.
+object also works (and can be tested) without any frontend, and in JupyterLab a move only
+switches a stack: nothing is computed, let alone compiled, per move.
 
-`Free` inputs (a text box, any number) need a kernel: they are hidden on the static site,
-where a note says so instead (see `book.css`), and recompute live in JupyterLab.
+`Free` inputs (a text box, any number) need a kernel: they recompute live in JupyterLab.
+On the static site the widget manager marks every view `jupyter-widgets-disconnected`;
+`book.css` hides `.scanlab-live-only` there and shows the `.scanlab-static-only` note.
+
+Design note: size budget
+------------------------
+Each page stores the state of all its widgets as JSON. Budget: at most 60 rendered
+settings per explorer (`MAX_LEAVES`) and at most 300 KB of widget state per chapter page
+(checked by tests/browser and printed by benchmarks/page_weight.py). To stay inside it:
+- one shared `Layout` model for every output and stack, one for every control, one hidden
+  one; one style model per control class;
+- stacks nest the choice with the fewest options outermost, which minimises the number of
+  `Stack` and `Link` models (1 + n1 + n1*n2 + ... for n1 <= n2 <= ...);
+- text results (about 0.7 KB of JSON each plus the text) rather than figures; a figure is a
+  72-dpi PNG and costs its base64 size (keep it small, a few KB).
+Measured: chapter 1's 6 x 4 x 2 text grid with two Free inputs is about 79 KB of state
+(114 KB before the shared models and the nesting order); every chapter is under 230 KB.
+
+How it is checked: tests/browser opens every page of the built site in Chromium, moves each
+control by keyboard and by mouse, and compares what is shown with what the render function
+(imported by the dotted name in the hidden `.scanlab-spec`) computes in the test; option
+values travel as `repr`s, so use literals (numbers, strings, tuples). Pass
+`reproducible=False` for outputs that change from run to run (timings): each setting is then
+compared with the output stored in the page.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import inspect
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any, Literal
 
 import ipywidgets as widgets
 from IPython.utils.capture import capture_output
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 Style = Literal["slider", "dropdown", "toggle", "radio"]
+
+MAX_LEAVES = 60  # rendered settings per explorer: keeps each page's widget state small
 
 _CONTROLS: dict[str, type[widgets.Widget]] = {
     "slider": widgets.SelectionSlider,
@@ -50,23 +80,80 @@ class Choice:
     labels: Sequence[str] | None = None  # shown instead of str(option)
 
     def __post_init__(self) -> None:
-        options = list(self.options)
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise ValueError(
+                f"Choice name must be a Python identifier (a keyword argument of the render "
+                f"function), got {self.name!r}"
+            )
+        if isinstance(self.options, (str, bytes)):
+            raise ValueError(
+                f"Choice {self.name!r}: options must be a list of values, got the string "
+                f"{self.options!r}"
+            )
+        try:
+            options = list(self.options)
+        except TypeError:
+            raise ValueError(
+                f"Choice {self.name!r}: options must be a list of values, got {self.options!r}"
+            ) from None
         if not options:
             raise ValueError(f"Choice {self.name!r}: options must not be empty")
+        for i, option in enumerate(options):
+            try:
+                repeated = option in options[:i]
+            except (ValueError, TypeError):  # e.g. arrays: == is elementwise, no single answer
+                repeated = False
+            if repeated:
+                raise ValueError(
+                    f"Choice {self.name!r}: option {option!r} appears twice; options must be "
+                    "distinct"
+                )
         if self.style not in _CONTROLS:
-            raise ValueError(f"Choice {self.name!r}: style must be one of {sorted(_CONTROLS)}")
+            raise ValueError(
+                f"Choice {self.name!r}: style must be one of {sorted(_CONTROLS)}, "
+                f"got {self.style!r}"
+            )
         if self.default is not None and self.default not in options:
-            raise ValueError(f"Choice {self.name!r}: default {self.default!r} is not an option")
-        if self.labels is not None and len(self.labels) != len(options):
-            raise ValueError(f"Choice {self.name!r}: labels must match options one to one")
+            raise ValueError(
+                f"Choice {self.name!r}: default {self.default!r} is not one of the options "
+                f"{options!r}"
+            )
+        if self.labels is not None:
+            labels = list(self.labels)
+            if len(labels) != len(options):
+                raise ValueError(
+                    f"Choice {self.name!r}: labels must match options one to one "
+                    f"({len(labels)} labels for {len(options)} options)"
+                )
+            if not all(isinstance(label, str) for label in labels):
+                raise ValueError(f"Choice {self.name!r}: labels must be strings, got {labels!r}")
+            object.__setattr__(self, "labels", tuple(labels))
+        shown = self.option_labels_for(options)
+        if len(set(shown)) != len(shown):
+            raise ValueError(
+                f"Choice {self.name!r}: two options show the same label {shown!r}; pass "
+                "labels=[...] to tell them apart"
+            )
         object.__setattr__(self, "options", tuple(options))
+
+    def option_labels_for(self, options: Sequence[Any]) -> list[str]:
+        return list(self.labels) if self.labels is not None else [str(o) for o in options]
 
     @property
     def default_index(self) -> int:
         return 0 if self.default is None else self.options.index(self.default)
 
     def option_labels(self) -> list[str]:
-        return list(self.labels) if self.labels is not None else [str(o) for o in self.options]
+        return self.option_labels_for(self.options)
+
+    def index_of(self, value: Any) -> int:
+        """The position of `value` among the options, or a ValueError naming them."""
+        try:
+            return self.options.index(value)
+        except ValueError:
+            raise ValueError(
+                f"Choice {self.name!r} has no option {value!r}; options: {list(self.options)!r}"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -117,6 +204,8 @@ def render_outputs(render: Callable[..., Any], setting: dict[str, Any]) -> tuple
     outputs: list[dict] = []
     if captured.stdout:
         outputs.append({"output_type": "stream", "name": "stdout", "text": captured.stdout})
+    if captured.stderr:  # e.g. a warning: shown, not swallowed
+        outputs.append({"output_type": "stream", "name": "stderr", "text": captured.stderr})
     for item in captured.outputs:
         outputs.append(
             {"output_type": "display_data", "data": item.data, "metadata": item.metadata or {}}
@@ -134,19 +223,62 @@ def render_outputs(render: Callable[..., Any], setting: dict[str, Any]) -> tuple
             }
         )
     elif value is not None:
-        outputs.append({"output_type": "display_data", "data": {"text/plain": repr(value)}, "metadata": {}})
+        outputs.append(
+            {"output_type": "display_data", "data": {"text/plain": repr(value)}, "metadata": {}}
+        )
     return tuple(outputs)
 
 
+class _TextOfHTML(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("br", "p", "div", "tr", "li", "pre", "table"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The text a browser shows for some HTML (tags dropped, entities decoded)."""
+    parser = _TextOfHTML()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts).strip()
+
+
 def output_text(outputs: Sequence[dict]) -> str:
-    """The plain text of outputs, as a reader would read it (for tests)."""
+    """The plain text of outputs, as a reader would read it (for tests).
+
+    Streams as printed, otherwise `text/plain` (or the visible text of HTML-only output).
+    """
     parts = []
     for out in outputs:
         if out["output_type"] == "stream":
             parts.append(out["text"])
-        else:
-            parts.append(out["data"].get("text/plain", ""))
+        elif "text/plain" in out["data"]:
+            parts.append(out["data"]["text/plain"])
+        elif "text/html" in out["data"]:
+            parts.append(html_text(out["data"]["text/html"]))
     return "".join(parts)
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace: how tests compare shown text with computed text."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
@@ -156,11 +288,13 @@ class Explorer:
     render: Callable[..., Any]
     choices: tuple[Choice, ...]
     controls: list[widgets.Widget]
-    leaves: dict[tuple[int, ...], widgets.Output]
-    stacks: list[list[widgets.Stack]]  # stacks[level] = every Stack switched by control `level`
+    leaves: dict[tuple[int, ...], widgets.Output]  # keyed by option index, in choice order
+    stacks: list[list[widgets.Stack]]  # stacks[i] = every Stack switched by control i
     widget: widgets.Widget
     live_output: widgets.Output | None = None
     free: tuple[Free, ...] = field(default=())
+    root: widgets.Widget | None = None  # the outermost Stack (or the single leaf)
+    spec: dict[str, Any] = field(default_factory=dict)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -169,13 +303,23 @@ class Explorer:
 
     def select(self, **setting: Any) -> None:
         """Move controls by value, as a reader would."""
-        for choice, control in zip(self.choices, self.controls):
-            if choice.name in setting:
-                control.index = choice.options.index(setting[choice.name])
+        pairs = zip(self.choices, self.controls, strict=True)
+        by_name = {c.name: (c, control) for c, control in pairs}
+        unknown = sorted(set(setting) - set(by_name))
+        if unknown:
+            raise ValueError(f"explorer has no choice {unknown}; choices: {list(by_name)}")
+        for name, value in setting.items():
+            choice, control = by_name[name]
+            control.index = choice.index_of(value)
+
+    def setting(self) -> dict[str, Any]:
+        """The values the controls show now."""
+        pairs = zip(self.choices, self.controls, strict=True)
+        return {c.name: c.options[ctl.index] for c, ctl in pairs}
 
     def shown(self) -> widgets.Output:
         """The Output a reader currently sees."""
-        node: widgets.Widget = self.stacks[0][0] if self.stacks else next(iter(self.leaves.values()))
+        node = self.root if self.root is not None else self.stacks[0][0]
         while isinstance(node, widgets.Stack):
             node = node.children[node.selected_index]
         return node
@@ -184,19 +328,26 @@ class Explorer:
         return output_text(self.shown().outputs)
 
 
-def _control(choice: Choice, layout: widgets.Layout) -> widgets.Widget:
-    cls = _CONTROLS[choice.style]
-    kwargs: dict[str, Any] = {
-        "options": list(zip(choice.option_labels(), range(len(choice.options)))),
-        "index": choice.default_index,
-        "description": choice.label or choice.name,
-        "style": {"description_width": "initial"},
+def _check_parameters(render: Callable[..., Any], names: Sequence[str]) -> None:
+    """Every choice must be a keyword argument the render function accepts."""
+    try:
+        signature = inspect.signature(render)
+    except (TypeError, ValueError):  # builtins without a signature: nothing to check
+        return
+    params = signature.parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return
+    accepted = {
+        p.name
+        for p in params
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     }
-    if choice.style == "slider":
-        kwargs["continuous_update"] = True
-    control = cls(**kwargs)
-    control.add_class("scanlab-control")
-    return control
+    missing = [n for n in names if n not in accepted]
+    if missing:
+        raise ValueError(
+            f"explorer: {getattr(render, '__qualname__', render)!r} takes no keyword argument "
+            f"{missing}; its parameters are {sorted(accepted)}"
+        )
 
 
 def explorer(
@@ -204,96 +355,194 @@ def explorer(
     *choices: Choice,
     free: Sequence[Free] = (),
     title: str | None = None,
+    reproducible: bool = True,
 ) -> Explorer:
-    """Render every combination of `choices` now and wire controls that switch in the browser."""
+    """Render every combination of `choices` now and wire controls that switch in the browser.
+
+    `reproducible=False` marks outputs that differ from run to run (measured timings): the
+    site tests then check each setting against the output stored in the page instead of
+    recomputing it with the render function.
+    """
     if not choices:
         raise ValueError("explorer needs at least one Choice")
+    if not all(isinstance(c, Choice) for c in choices):
+        raise ValueError("explorer: pass choices as Choice(...) objects after the render function")
     names = [c.name for c in choices]
     if len(set(names)) != len(names):
         raise ValueError(f"explorer: choice names must be distinct, got {names}")
-    shared = widgets.Layout()  # one layout model for every output keeps the page state small
-    controls = [_control(c, widgets.Layout()) for c in choices]
+    _check_parameters(render, names)
+    total = 1
+    for c in choices:
+        total *= len(c.options)
+    if total > MAX_LEAVES:
+        sizes = " x ".join(str(len(c.options)) for c in choices)
+        raise ValueError(
+            f"explorer: {sizes} = {total} settings, more than {MAX_LEAVES}; every setting is "
+            "stored in the page, so offer fewer options (or use a Free input)"
+        )
+
+    shared = widgets.Layout()  # one layout model for every output and stack
+    control_layout = widgets.Layout()
+    hidden = widgets.Layout(display="none")
+    styles: dict[str, dict] = {}
+    controls = [_control(c, control_layout, styles) for c in choices]
+
     leaves: dict[tuple[int, ...], widgets.Output] = {}
     for index in itertools.product(*(range(len(c.options)) for c in choices)):
-        setting = {c.name: c.options[i] for c, i in zip(choices, index)}
+        setting = {c.name: c.options[i] for c, i in zip(choices, index, strict=True)}
         out = widgets.Output(layout=shared)
         out.outputs = render_outputs(render, setting)
         leaves[index] = out
+
+    # Nest the choice with the fewest options outermost: fewest Stack and Link models.
+    order = sorted(range(len(choices)), key=lambda i: len(choices[i].options))
     stacks: list[list[widgets.Stack]] = [[] for _ in choices]
 
-    def build(level: int, prefix: tuple[int, ...]) -> widgets.Widget:
-        if level == len(choices):
-            return leaves[prefix]
-        children = [build(level + 1, prefix + (i,)) for i in range(len(choices[level].options))]
-        stack = widgets.Stack(children, selected_index=choices[level].default_index, layout=shared)
-        stacks[level].append(stack)
-        widgets.jslink((controls[level], "index"), (stack, "selected_index"))
+    def build(depth: int, picked: dict[int, int]) -> widgets.Widget:
+        if depth == len(order):
+            return leaves[tuple(picked[i] for i in range(len(choices)))]
+        i = order[depth]
+        children = [build(depth + 1, {**picked, i: j}) for j in range(len(choices[i].options))]
+        stack = widgets.Stack(children, selected_index=controls[i].index, layout=shared)
+        stacks[i].append(stack)
+        widgets.jslink((controls[i], "index"), (stack, "selected_index"))
         return stack
 
-    root = build(0, ())
+    root = build(0, {})
 
-    def mirror(level: int) -> Callable[[dict], None]:
+    def mirror(i: int) -> Callable[[dict], None]:
         def on_change(change: dict) -> None:
-            for stack in stacks[level]:
+            for stack in stacks[i]:
                 stack.selected_index = change["new"]
 
         return on_change
 
-    for level, control in enumerate(controls):
-        control.observe(mirror(level), names="index")
+    for i, control in enumerate(controls):
+        control.observe(mirror(i), names="index")
 
     spec = {
         "render": f"{render.__module__}.{render.__qualname__}",
         "choices": [
-            {"name": c.name, "options": list(c.options), "labels": c.option_labels()}
+            {
+                "name": c.name,
+                "style": c.style,
+                "default": c.default_index,
+                "options": list(c.options),
+                "reprs": [repr(o) for o in c.options],  # ast.literal_eval gives the value back
+                "labels": c.option_labels(),
+            }
             for c in choices
         ],
+        "free": [type(f.widget).__name__ for f in free],
+        "reproducible": bool(reproducible),
     }
+    text_style = HTMLStyle()
     spec_widget = widgets.HTML(
-        f'<div hidden class="scanlab-spec" data-spec="{html.escape(json.dumps(spec, default=str))}"></div>',
-        layout=widgets.Layout(display="none"),
+        f'<div hidden class="scanlab-spec" '
+        f'data-spec="{html.escape(json.dumps(spec, default=str))}"></div>',
+        layout=hidden,
+        style=text_style,
     )
     parts: list[widgets.Widget] = []
     if title:
-        parts.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
+        parts.append(
+            widgets.HTML(f"<b>{html.escape(title)}</b>", layout=control_layout, style=text_style)
+        )
     parts += [*controls, root, spec_widget]
     live_output = None
     if free:
-        live_output = widgets.Output()
-        parts.append(_free_section(render, tuple(free), live_output))
-    box = widgets.VBox(parts)
+        live_output = widgets.Output(layout=shared)
+        parts.append(_free_section(render, tuple(free), live_output, hidden, text_style))
+    box = widgets.VBox(parts, layout=control_layout)
     box.add_class("scanlab-explorer")
-    return Explorer(render, tuple(choices), controls, leaves, stacks, box, live_output, tuple(free))
+    return Explorer(
+        render, tuple(choices), controls, leaves, stacks, box, live_output, tuple(free), root, spec
+    )
+
+
+_STYLES: dict[str, type[widgets.Widget]] = {
+    "slider": widgets.SliderStyle,
+    "dropdown": DescriptionStyle,
+    "toggle": widgets.ToggleButtonsStyle,
+    "radio": DescriptionStyle,
+}
+
+
+def _control(choice: Choice, layout: widgets.Layout, styles: dict[str, Any]) -> widgets.Widget:
+    # One style model per control class, shared by every control of that class (created
+    # before the control, so no orphan model lands in the page's widget state).
+    if choice.style not in styles:
+        styles[choice.style] = _STYLES[choice.style](description_width="initial")
+    control = _CONTROLS[choice.style](
+        options=list(zip(choice.option_labels(), range(len(choice.options)), strict=True)),
+        index=choice.default_index,
+        description=choice.label or choice.name,
+        layout=layout,
+        style=styles[choice.style],
+    )
+    if choice.style == "slider":
+        control.continuous_update = True
+    control.add_class("scanlab-control")
+    return control
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON for a parsed Free value: arrays and numpy numbers as plain lists and numbers."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
 
 
 def _free_section(
-    render: Callable[..., Any], free: tuple[Free, ...], live_output: widgets.Output
+    render: Callable[..., Any],
+    free: tuple[Free, ...],
+    live_output: widgets.Output,
+    hidden: widgets.Layout,
+    text_style: HTMLStyle,
 ) -> widgets.Widget:
     """Kernel-only inputs; on the static site CSS hides them and shows the note instead."""
+
+    # The parsed setting, kept in a hidden div so a browser test can recompute it.
+    parsed = widgets.HTML(layout=hidden, style=text_style)
+
+    def show_parsed(record: dict[str, Any]) -> None:
+        data = html.escape(json.dumps(record, default=_jsonable))
+        parsed.value = f'<div hidden class="scanlab-free-setting" data-setting="{data}"></div>'
 
     def update(_change: dict | None = None) -> None:
         try:
             setting: dict[str, Any] = {}
             for item in free:
                 setting.update(item.parse(item.widget.value))
-        except Exception as exc:
+        except Exception as exc:  # a typo in a text box is a message, not a traceback
             live_output.outputs = (_error_output(exc),)
+            show_parsed({"error": f"{type(exc).__name__}: {exc}"})
             return
         live_output.outputs = render_outputs(render, setting)
+        show_parsed({"setting": setting})
 
     for item in free:
         item.widget.observe(update, names="value")
     update()
+    layout = live_output.layout
     live = widgets.VBox(
-        [widgets.HTML("<i>Any value (recomputed by PyTensor in your kernel):</i>")]
+        [
+            widgets.HTML(
+                "<i>Any value (recomputed by PyTensor in your kernel):</i>",
+                layout=layout,
+                style=text_style,
+            )
+        ]
         + [item.widget for item in free]
-        + [live_output]
+        + [live_output, parsed],
+        layout=layout,
     )
     live.add_class("scanlab-live-only")
     note = widgets.HTML(
         "<i>Free input needs a running kernel: open this chapter in JupyterLab "
-        "(see <b>Run it yourself</b>) to type any value.</i>",
-        layout=widgets.Layout(display="none"),
+        "(see <b>How to read it</b> in the introduction) to type any value.</i>",
+        layout=hidden,
+        style=text_style,
     )
     note.add_class("scanlab-static-only")
-    return widgets.VBox([live, note])
+    return widgets.VBox([live, note], layout=layout)

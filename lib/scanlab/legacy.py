@@ -79,8 +79,8 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
     ),
     ApiChange(
         "theano.shared(name=..., value=...)",
-        "pytensor.shared(value, name=...)",
-        "same function; the value is the first positional argument.",
+        "pytensor.shared(name=..., value=...)",
+        "same function, same keywords (the value may also come first, positionally).",
         ("pytensor.shared",),
     ),
     ApiChange(
@@ -102,7 +102,7 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
         ("pytensor.typed_list.TypedListType",),
     ),
     ApiChange(
-        "theano.tensor.shared_randomstreams.RandomStreams",
+        "T.shared_randomstreams.RandomStreams",
         "pt.random.shared_rng()",
         "PyTensor's `RandomStream` is deprecated (FutureWarning); random state now travels "
         "through `outputs_info` like any prior result (chapter 6).",
@@ -123,35 +123,44 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
 
 
 def api_table(table: tuple[ApiChange, ...] = THEANO_TO_PYTENSOR) -> str:
-    """The table as Markdown (the 'why' column may itself contain Markdown)."""
-    lines = ["| Theano 0.8 (2016) | PyTensor 3.3 | what changed |", "|---|---|---|"]
+    """The table as Markdown, two columns so it fits a page: old above new, then why.
+
+    The 'why' column may itself contain Markdown.
+    """
+    lines = ["| Theano 0.8 (2016) <br> → PyTensor 3.3 | what changed |", "|---|---|"]
     for row in table:
-        cells = (f"`{row.theano}`", f"`{row.pytensor}`", row.why)
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        change = f"`{row.theano}` <br> → `{row.pytensor}`"
+        cells = (cell.replace("|", "\\|") for cell in (change, row.why))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def resolve(dotted: str) -> Any:
     """The object a dotted name such as 'pytensor.tensor.special.softmax' refers to."""
-    if not isinstance(dotted, str) or not dotted.strip():
+    if not isinstance(dotted, str) or not all(p.isidentifier() for p in dotted.split(".")):
         raise ScanlabInputError(
             f"dotted must be a dotted name like 'pytensor.scan', got {dotted!r}"
         )
     parts = dotted.split(".")
-    # Import the longest importable module prefix, then walk attributes from there.
-    for split in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        for attr in parts[split:]:
-            if not hasattr(obj, attr):
-                raise ScanlabInputError(
-                    f"dotted name {dotted!r} does not exist: no attribute {attr!r}"
-                )
+    try:
+        obj = importlib.import_module(parts[0])
+    except ImportError:
+        raise ScanlabInputError(
+            f"dotted name {dotted!r} does not exist: cannot import {parts[0]!r}"
+        ) from None
+    # Walk attributes the way code would spell them (`pytensor.scan` is the function, not the
+    # module of that name); import a submodule only when no attribute has that name.
+    for i, attr in enumerate(parts[1:], start=1):
+        if hasattr(obj, attr):
             obj = getattr(obj, attr)
-        return obj
-    raise ScanlabInputError(f"dotted name {dotted!r} does not exist: cannot import {parts[0]!r}")
+            continue
+        try:
+            obj = importlib.import_module(".".join(parts[: i + 1]))
+        except ImportError:
+            raise ScanlabInputError(
+                f"dotted name {dotted!r} does not exist: no attribute {attr!r}"
+            ) from None
+    return obj
 
 
 def missing_names(table: tuple[ApiChange, ...] = THEANO_TO_PYTENSOR) -> list[str]:

@@ -12,6 +12,7 @@ take `n_steps` check it first (`check_n_steps`).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
@@ -132,7 +133,7 @@ def polynomial(coefficients, x) -> float:
 def polynomial_steps(
     coefficients, x, max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED
 ) -> Steps:
-    """Every step as scan ran it; extra coefficients are not refused (the table shows them unused)."""
+    """Every step as scan ran it; extra coefficients are kept (the table shows them unused)."""
     coefficients, x = _coefficients_and_x(coefficients, x)
     max_coefficients_supported = as_count(
         "max_coefficients_supported", max_coefficients_supported, minimum=1
@@ -220,33 +221,41 @@ def running_total(values, n_steps=None) -> np.ndarray:
 
 # --- what the chapter prints ----------------------------------------------------------------
 
-_BAR_WIDTH = 24
+_BAR_CELLS = 20  # the whole bar column; split in two halves when a component is negative
 
 
-def _bar(value: float, scale: float) -> str:
-    """A text bar around a centre line: negative to the left, positive to the right."""
-    cells = 0 if scale == 0 else round(abs(value) / scale * _BAR_WIDTH)
-    left = ("█" * cells).rjust(_BAR_WIDTH) if value < 0 else " " * _BAR_WIDTH
+def _bar(value: float, scale: float, half: int | None) -> str:
+    """A text bar: right of `│` for positive values; with `half`, negatives go left of it."""
+    width = half or _BAR_CELLS
+    cells = 0 if scale == 0 else round(abs(value) / scale * width)
     right = "█" * cells if value > 0 else ""
+    if half is None:
+        return f"│{right}"
+    left = ("█" * cells).rjust(half) if value < 0 else " " * half
     return f"{left}│{right}"
 
 
 def format_steps(steps: Steps, bars: bool = False) -> str:
-    """A per-step table: step, coefficient, power, x, component (and optional text bars)."""
-    header = f"{'step':>4}  {'coefficient':>11}  {'power':>5}  {'x':>6}  {'component':>11}"
+    """A per-step table: step, coefficient, power, x, component (and optional text bars).
+
+    Narrow on purpose (at most 65 characters with bars) so it fits the book's text column.
+    """
+    header = f"{'step':>4}  {'coefficient':>11}  {'power':>5}  {'x':>5}  {'component':>9}"
+    negative = bool(np.any(steps.component < 0))
+    half = _BAR_CELLS // 2 if negative else None
     if bars:
-        header += "  " + "-".rjust(_BAR_WIDTH) + "│+"
+        header += "  " + ("-".rjust(half) + "│+" if half else "│")
     lines = [header]
     scale = float(np.max(np.abs(steps.component))) if steps.n_steps else 0.0
     for i in range(steps.n_steps):
         line = (
             f"{i:>4}  {steps.coefficient[i]:>11g}  {steps.power[i]:>5d}  "
-            f"{steps.x[i]:>6g}  {steps.component[i]:>11g}"
+            f"{steps.x[i]:>5g}  {steps.component[i] + 0.0:>9.4g}"  # + 0.0: no "-0" for 0 * (-2)
         )
         if bars:
-            line += "  " + _bar(float(steps.component[i]), scale)
+            line += "  " + _bar(float(steps.component[i]), scale, half)
         lines.append(line.rstrip())
-    lines.append(f"sum of the components = {steps.total:g}")
+    lines.append(f"sum of the components = {steps.total + 0.0:g}")
     dropped = steps.n_coefficients - steps.n_steps
     if dropped > 0:
         lines.append(
@@ -273,15 +282,21 @@ def describe_polynomial(coefficients=(1.0, 0.0, 2.0), x: float = 3.0) -> str:
         raise ScanlabInputError(
             f"x = {x:g} overflows float64 for these coefficients (a component is not finite)"
         )
-    terms = " + ".join(
-        f"{c:g}·{x:g}^{p}" for c, p in zip(steps.coefficient, steps.power, strict=True)
+    terms = ""
+    for c, p in zip(steps.coefficient, steps.power, strict=True):
+        term = f"{abs(c):g}·x^{p}"
+        if not terms:
+            terms = f"-{term}" if c < 0 else term
+        else:
+            terms += f" {'-' if c < 0 else '+'} {term}"
+    formula = textwrap.fill(
+        f"p(x) = {terms}", width=65, subsequent_indent=" " * 7, break_on_hyphens=False
     )
     lines = [
-        f"coefficients = {coefficients.tolist()}, x = {x:g}",
-        f"polynomial = {terms}",
+        textwrap.fill(f"coefficients = {coefficients_label(coefficients)}, x = {x:g}", width=65),
+        formula,
         format_steps(steps, bars=True),
-        f"calculate_polynomial (scan, summed): {polynomial(coefficients, x):g}",
-        f"numpy.polynomial.polynomial.polyval: {numpy_polynomial(coefficients, x):g}",
+        f"numpy.polynomial.polynomial.polyval: {numpy_polynomial(coefficients, x) + 0.0:g}",
     ]
     return "\n".join(lines)
 
@@ -298,7 +313,7 @@ def zip_diagram(coefficients=(1.0, 0.0, 2.0), shown_powers: int = 8) -> Figure:
     ax.axis("off")
     rows = [
         ("coefficients", 1.2, [f"{c:g}" for c in coefficients]),
-        ("arange(10000)", 0.2, [str(p) for p in range(shown_powers)]),
+        (f"arange({MAX_COEFFICIENTS_SUPPORTED})", 0.2, [str(p) for p in range(shown_powers)]),
     ]
     for label, y, texts in rows:
         ax.text(-0.6, y + 0.4, label, ha="right", va="center", fontsize=9, family="monospace")
@@ -322,10 +337,34 @@ def zip_diagram(coefficients=(1.0, 0.0, 2.0), shown_powers: int = 8) -> Figure:
                 fontsize=9,
                 color="black" if used else "#999999",
             )
-    ax.text(shown_powers + 0.4, 0.6, "… 9999", va="center", fontsize=9, color="#999999")
+    ax.text(
+        shown_powers + 0.4,
+        0.6,
+        f"… {MAX_COEFFICIENTS_SUPPORTED - 1}",
+        va="center",
+        fontsize=9,
+        color="#999999",
+    )
     for i in range(n):
         ax.text(i + 0.45, -0.35, f"step {i}", ha="center", va="center", fontsize=8, color="#4a78b5")
     ax.text(
         n + 0.1, -0.35, "no coefficient left: scan stops", va="center", fontsize=8, color="#a40000"
     )
     return fig
+
+
+# The explorer's presets: small enough to render every combination when the notebook runs.
+EXPLORER_COEFFICIENTS: tuple[tuple[float, ...], ...] = (
+    (1.0, 0.0, 2.0),
+    (1.0, 1.0, 1.0, 1.0, 1.0),
+    (0.0, 0.0, 0.0, 1.0),
+    (1.0, -1.0, 1.0, -1.0, 1.0),
+    (2.0, -3.0, 0.0, 1.0),
+    (5.0,),
+)
+EXPLORER_X: tuple[float, ...] = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
+
+
+def coefficients_label(coefficients) -> str:
+    """'[1, 0, 2]' for a control's option list."""
+    return "[" + ", ".join(f"{c:g}" for c in coefficients) + "]"

@@ -125,7 +125,7 @@ def walk_figure(seed: int, n_steps: int) -> Figure:
     good = random_walk(seed, n_steps)
     bad = repeating_walk(seed, n_steps)
     t = np.arange(0, n_steps + 1)
-    fig, ax = plt.subplots(figsize=(4.2, 2.3))
+    fig, ax = plt.subplots(figsize=(3.9, 2.1))
     ax.plot(t, np.r_[0.0, good], lw=1, color="C0", label="rng in outputs_info")
     ax.plot(t, np.r_[0.0, bad], lw=1, ls="--", color="C3", label="rng as non-sequence")
     ax.axhline(0, color="0.8", lw=0.8)

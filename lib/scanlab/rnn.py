@@ -28,19 +28,6 @@ from scanlab.checks import ScanlabInputError, as_count, one_of, parse_numbers
 from scanlab.compiled import compiled, function
 from scanlab.softmax import legacy_softmax
 
-__all__ = [
-    "ACTIVATIONS",
-    "Activation",
-    "RNNRun",
-    "RNNSizes",
-    "describe_rnn",
-    "draw_stacking",
-    "legacy_softmax",
-    "rnn_outputs",
-    "rnn_weights",
-    "run_rnn",
-]
-
 Activation = Literal["softmax-2016", "softmax-axis-1", "softmax-axis-none", "sigmoid"]
 ACTIVATIONS: tuple[Activation, ...] = (
     "softmax-2016",
@@ -49,10 +36,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
     "sigmoid",
 )
 ACTIVATION_LABELS: dict[Activation, str] = {
-    "softmax-2016": "T.nnet.softmax(z): Theano 0.8 (2016), reproduced by legacy_softmax",
-    "softmax-axis-1": "softmax(z, axis=-1): PyTensor 3.3",
-    "softmax-axis-none": "softmax(z), default axis=None: PyTensor 3.3",
-    "sigmoid": "pt.sigmoid(z): PyTensor 3.3 (the notes' hypothesis 2)",
+    "softmax-2016": "T.nnet.softmax(z), Theano 0.8 (reproduced)",
+    "softmax-axis-1": "softmax(z, axis=-1), PyTensor 3.3",
+    "softmax-axis-none": "softmax(z) (axis=None), PyTensor 3.3",
+    "sigmoid": "pt.sigmoid(z), PyTensor 3.3",
 }
 PARAM_NAMES: tuple[str, ...] = ("wx", "wh", "w", "bh", "b", "h0")
 MAX_SIZE = 200  # keeps explorer inputs small enough to print
@@ -243,15 +230,6 @@ def run_rnn(
     return RNNRun(activation, sizes, X, h, s, after)
 
 
-@compiled
-def shape_function(activation: Activation = "softmax-2016") -> Function:
-    """Compiled f(X, weights...) -> s.shape only. Its graph keeps no Scan: the loop never runs."""
-    X = pt.matrix("X")
-    params = symbolic_params()
-    _, s = rnn_outputs(X, params, activation)
-    return function([X, *(params[n] for n in PARAM_NAMES)], s.shape, on_unused_input="ignore")
-
-
 def runs_a_loop(f: Function) -> bool:
     """Whether compiled `f` still contains a Scan (so calling it runs the loop)."""
     return any(isinstance(node.op, Scan) for node in f.maker.fgraph.apply_nodes)
@@ -308,8 +286,9 @@ def draw_stacking(steps: int = 3, n_out: int = 15) -> Figure:
     """Boxes: each step returns a (1, n_out) row; scan stacks them into (steps, 1, n_out)."""
     steps = as_count("steps", steps, minimum=1, maximum=8)
     n_out = as_count("n_out", n_out, minimum=1, maximum=MAX_SIZE)
-    fig = Figure(figsize=(6.4, 2.0 + 0.25 * steps))
-    ax = fig.add_subplot()
+    import matplotlib.pyplot as plt  # a pyplot figure, so notebooks show it with plt.show()
+
+    fig, ax = plt.subplots(figsize=(6.4, 2.0 + 0.25 * steps))
     colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3"]
     width, height, gap = 3.0, 0.5, 0.35
     for t in range(steps):
@@ -366,19 +345,19 @@ def describe_rnn(
     run = run_rnn(activation, sizes)
     step_shape = run.s.shape[1:]
     lines = [
-        f"output activation: {ACTIVATION_LABELS[activation]}",
-        f"X: ({steps}, {n_in}), weights wx ({n_in}, {n_hidden}), wh ({n_hidden}, {n_hidden}), "
+        f"s_t = {ACTIVATION_LABELS[activation]}",
+        f"X ({steps}, {n_in}), wx ({n_in}, {n_hidden}), wh ({n_hidden}, {n_hidden}), "
         f"w ({n_hidden}, {n_out})",
         "",
-        f"{'':30}{'static type.shape':>20}{'runtime shape':>16}",
-        f"{'h (hidden states)':30}{_fmt_shape(static['h']):>20}{_fmt_shape(run.h.shape):>16}",
-        f"{'s (outputs)':30}{_fmt_shape(static['s']):>20}{_fmt_shape(run.s.shape):>16}",
-        f"each step returns s_t {_fmt_shape(step_shape)}; scan stacks {steps} of them -> "
-        f"{_fmt_shape(run.s.shape)}",
+        f"{'':6}{'static type.shape':>19}{'runtime shape':>16}",
+        f"{'h':6}{_fmt_shape(static['h']):>19}{_fmt_shape(run.h.shape):>16}",
+        f"{'s':6}{_fmt_shape(static['s']):>19}{_fmt_shape(run.s.shape):>16}",
+        f"each step returns s_t {_fmt_shape(step_shape)}; scan stacks {steps}",
+        f"of them: s {_fmt_shape(run.s.shape)}",
         f"s summed over its last axis: {_row_sums(run.s)}",
         "",
-        "output layer moved after the loop, activation(h @ w + b):",
-        f"  shape {_fmt_shape(run.after.shape)}, row sums {_row_sums(run.after)}",
+        "output layer after the loop, activation(h @ w + b):",
+        f"shape {_fmt_shape(run.after.shape)}, row sums {_row_sums(run.after)}",
     ]
     return "\n".join(lines)
 

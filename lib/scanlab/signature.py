@@ -12,6 +12,8 @@ identities. (Unnamed inputs get a name first, on an alias, so they can be told a
 
 `layout_scan` builds a scan call from taps alone (x, y, ... for sequences, F, G, ... for
 outputs, W, b, ... for non-sequences); `describe_signature` is the chapter's explorer.
+`fibonacci` and `first_minus_second` are the chapter's two compiled loops: taps that run,
+checked against plain Python.
 """
 
 from __future__ import annotations
@@ -19,17 +21,21 @@ from __future__ import annotations
 import html
 import keyword
 import re
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pytensor
 import pytensor.tensor as pt
+from pytensor.compile.executor import Function
 from pytensor.graph.basic import Variable
 from pytensor.tensor.exceptions import NotScalarConstantError
 
-from scanlab.checks import ScanlabInputError, as_count
+from scanlab.checks import ScanlabInputError, as_count, as_vector
+from scanlab.compiled import compiled, function
 
 Role = Literal["sequence", "prior result", "non-sequence"]
 ROLES: tuple[Role, ...] = ("sequence", "prior result", "non-sequence")
@@ -67,7 +73,18 @@ class Argument:
     variable_name: str | None  # the name scan gave the symbolic variable, e.g. "x[t-1]"
     type: str  # e.g. "Vector(float64, shape=(3,))"
     shape: tuple[int | None, ...] | None
+    dtype: str | None
     parameter: str  # a Python parameter name for a `def` line, e.g. "x_tm1"
+
+    @property
+    def short_type(self) -> str:
+        """'vector float64 (3,)': kind, dtype and static shape ('?' where unknown)."""
+        if self.shape is None or self.dtype is None:
+            return self.type
+        kinds = {0: "scalar", 1: "vector", 2: "matrix"}
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        dims = f"({dims},)" if len(self.shape) == 1 else f"({dims})"
+        return f"{kinds.get(len(self.shape), f'{len(self.shape)}-d')} {self.dtype} {dims}"
 
     @property
     def tap_text(self) -> str:
@@ -109,16 +126,21 @@ class Signature:
         ranks = [ROLES.index(r) for r in self.roles]
         return ranks == sorted(ranks)
 
-    def table(self) -> str:
-        """The arguments as a plain-text table."""
+    def table(self, *, names: bool = True) -> str:
+        """The arguments as a plain-text table (`names=False` drops the 'scan's name' column)."""
         header = ("#", "role", "source", "tap", "scan's name", "type")
         rows = [
-            (str(a.position), a.role, a.source, a.tap_text, a.variable_name or "", a.type)
+            (str(a.position), a.role, a.source, a.tap_text, a.variable_name or "", a.short_type)
             for a in self.arguments
         ]
+        if not names:
+            header = header[:4] + header[5:]
+            rows = [row[:4] + row[5:] for row in rows]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                 for row in [header, *rows]]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in [header, *rows]
+        ]
         if not rows:
             lines.append("(fn receives no arguments)")
         return "\n".join(lines)
@@ -132,16 +154,18 @@ class Signature:
         return str(self)
 
     def _repr_html_(self) -> str:
+        cell = 'style="padding:0.15em 0.7em;text-align:left"'  # themes strip table padding
         head = "".join(
-            f"<th>{h}</th>" for h in ("#", "role", "source", "tap", "scan's name", "type")
+            f"<th {cell}>{h}</th>" for h in ("#", "role", "source", "tap", "scan's name", "type")
         )
         body = []
         for a in self.arguments:
             colour = ROLE_COLOURS[a.role]
-            cells = (str(a.position), a.role, a.source, a.tap_text, a.variable_name or "", a.type)
+            cells = (str(a.position), a.role, a.source, a.tap_text, a.variable_name or "")
+            cells += (a.short_type,)
             body.append(
-                f'<tr style="background:{colour}">'
-                + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+                f'<tr style="background:{colour}" title="{MNEMONIC[a.role]}">'
+                + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in cells)
                 + "</tr>"
             )
         if not body:
@@ -150,7 +174,7 @@ class Signature:
             f'<p class="scanlab-error">scan warned: {html.escape(w)}</p>' for w in self.warnings
         )
         return (
-            '<table class="scanlab-signature">'
+            '<table class="scanlab-signature" style="font-size:0.85em;border-collapse:collapse">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"<pre>{html.escape(self.def_line())}</pre>{notes}"
         )
@@ -214,9 +238,10 @@ def _parameter_name(source_name: str, tap: int | None, used: set[str]) -> str:
     return name
 
 
-def _describe_type(variable: Variable) -> tuple[str, tuple[int | None, ...] | None]:
+def _describe_type(variable: Variable) -> tuple[str, tuple[int | None, ...] | None, str | None]:
     shape = getattr(variable.type, "shape", None)
-    return str(variable.type), (tuple(shape) if shape is not None else None)
+    dtype = getattr(variable.type, "dtype", None)
+    return str(variable.type), (tuple(shape) if shape is not None else None), dtype
 
 
 def probe(
@@ -314,7 +339,7 @@ def _identify(
     used: set[str] = set()
     arguments = []
     for position, arg in enumerate(received, start=1):
-        type_text, shape = _describe_type(arg)
+        type_text, shape, dtype = _describe_type(arg)
         match = _SLICE_NAME.match(arg.name or "")
         nonseq_index = next((i for i, v in enumerate(non_seqs) if v is arg), None)
         if nonseq_index is not None:
@@ -339,20 +364,27 @@ def _identify(
                 variable_name=arg.name,
                 type=type_text,
                 shape=shape,
+                dtype=dtype,
                 parameter=_parameter_name(short, tap, used),
             )
         )
     return arguments
 
 
-def error_message(build: Callable[[], Any]) -> str:
-    """'ErrorType: message' of what `build()` raises (to show an error without a traceback)."""
+def error_message(build: Callable[[], Any], *, width: int | None = None) -> str:
+    """'ErrorType: message' of what `build()` raises (to show an error without a traceback).
+
+    `width` wraps the text into lines of at most that many characters (for a narrow page).
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             build()
     except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
+        message = f"{type(exc).__name__}: {exc}"
+        if width:  # never split a word: a name cut in two is misleading
+            return textwrap.fill(message, width, break_long_words=False, break_on_hyphens=False)
+        return message
     raise AssertionError("expected an error, but the call succeeded")
 
 
@@ -364,7 +396,9 @@ Taps = tuple[int, ...]
 
 def _check_taps(name: str, taps: Any, *, outputs: bool) -> Taps:
     if isinstance(taps, (str, bytes)) or not isinstance(taps, Sequence):
-        raise ScanlabInputError(f"{name} must be a list of whole numbers like [-1, 0], got {taps!r}")
+        raise ScanlabInputError(
+            f"{name} must be a list of whole numbers like [-1, 0], got {taps!r}"
+        )
     clean = tuple(
         as_count(name, t, minimum=-MAX_TAP, maximum=MAX_TAP) for t in taps
     )
@@ -415,7 +449,7 @@ def layout_scan(
     n_non = as_count("non_sequences", non_sequences, maximum=len(NON_SEQUENCE_NAMES))
 
     seq_args, seq_code = [], []
-    for name, taps in zip(SEQUENCE_NAMES, sequences):
+    for name, taps in zip(SEQUENCE_NAMES, sequences, strict=False):
         taps = _check_taps(f"taps of sequence {name}", taps, outputs=False)
         variable = pt.matrix(name, shape=(None, FEATURES))
         if taps == (0,):
@@ -426,11 +460,13 @@ def layout_scan(
             seq_code.append(f"dict(input={name}, taps={list(taps)})")
 
     out_args, out_code = [], []
-    for name, taps in zip(OUTPUT_NAMES, outputs):
+    names = iter(OUTPUT_NAMES)  # only outputs with an initial value need a name
+    for taps in outputs:
         if taps is None:
             out_args.append(None)
             out_code.append("None")
             continue
+        name = next(names)
         taps = _check_taps(f"taps of output {name}", taps, outputs=True)
         if taps == (-1,):
             out_args.append(pt.vector(name, shape=(FEATURES,)))
@@ -442,7 +478,8 @@ def layout_scan(
             out_code.append(f"dict(initial={name}, taps={list(taps)})")
 
     shapes = [(FEATURES, FEATURES)] + [(FEATURES,)] * (len(NON_SEQUENCE_NAMES) - 1)
-    non_args = [pt.tensor(n, shape=s) for n, s in zip(NON_SEQUENCE_NAMES[:n_non], shapes)]
+    names = NON_SEQUENCE_NAMES[:n_non]
+    non_args = [pt.tensor(n, shape=s) for n, s in zip(names, shapes[:n_non], strict=True)]
 
     n_steps = None if seq_args else pt.iscalar("k")
     lines = ["pytensor.scan(", "    fn,"]
@@ -479,17 +516,22 @@ def describe_signature(
     """The explorer's text: the scan call, what fn receives (a table), and its `def` line."""
     layout, signature = probe_layout(sequences, outputs, non_sequences)
     n = len(signature)
-    counts = ", ".join(f"{signature.roles.count(r)} {r}" for r in ROLES)
+    counts = ", ".join(f"{r}s: {signature.roles.count(r)}" for r in ROLES)
+    if layout.outputs_info:
+        plural = "s" if signature.n_outputs != 1 else ""
+        returns = f"return {signature.n_outputs} value{plural}, one per entry of outputs_info"
+    else:
+        returns = "return the step's result (no outputs_info: scan counts what fn returns)"
     return "\n".join(
         [
             layout.code,
             "",
-            f"fn receives {n} argument{'s' if n != 1 else ''} ({counts}):",
-            signature.table(),
+            f"fn receives {n} argument{'s' if n != 1 else ''}",
+            f"({counts}):",
+            signature.table(names=False),
             "",
             signature.def_line(),
-            f"    ...  # return {signature.n_outputs} value"
-            f"{'s' if signature.n_outputs != 1 else ''}, one per entry of outputs_info",
+            f"    ...  # {returns}",
         ]
     )
 
@@ -527,17 +569,19 @@ def parse_taps(name: str, text: str, *, outputs: bool = False) -> tuple[Taps | N
     return tuple(parsed)
 
 
-def draw_taps(signature: Signature, *, window: tuple[int, int] = (-3, 2)):
+def draw_taps(signature: Signature):
     """A picture of one step: for each input, the time slices fn reads, numbered by argument.
 
     Rows are inputs (sequences, prior results, then non-sequences without a time axis);
-    columns are t-3 ... t+2. A cell read by fn carries the argument's position in fn's
-    parameter list, so listed (not sorted) tap order is visible. Returns the Figure.
+    columns run from the earliest to the latest tap (at least t-2 ... t+1). A cell read by
+    fn carries the argument's position in fn's parameter list, so listed (not sorted) tap
+    order is visible. Returns the Figure.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    low, high = window
+    taps = [a.tap for a in signature.arguments if a.tap is not None]
+    low, high = min([-2, *taps]), max([1, *taps])
     rows: dict[str, list[Argument]] = {}
     for a in signature.arguments:
         rows.setdefault(a.source, []).append(a)
@@ -550,15 +594,16 @@ def draw_taps(signature: Signature, *, window: tuple[int, int] = (-3, 2)):
         if role == "non-sequence":
             a = args[0]
             ax.add_patch(Rectangle((0, y), high - low + 1, 0.8, fc=ROLE_COLOURS[role], ec="grey"))
-            ax.text((high - low + 1) / 2, y + 0.4, f"#{a.position}  {a.parameter} (same every step)",
-                    ha="center", va="center", fontsize=9)
+            text = f"#{a.position}  {a.parameter} (same every step)"
+            ax.text((high - low + 1) / 2, y + 0.4, text, ha="center", va="center", fontsize=9)
             continue
         by_tap = {a.tap: a for a in args}
         for col, tap in enumerate(range(low, high + 1)):
             if role == "prior result" and tap >= 0:
                 label, colour = ("computed now" if tap == 0 else ""), "white"
             elif tap in by_tap:
-                label, colour = f"#{by_tap[tap].position}", ROLE_COLOURS[role]
+                hit = by_tap[tap]
+                label, colour = f"#{hit.position} {hit.parameter}", ROLE_COLOURS[role]
             else:
                 label, colour = "", "#f3f3f3"
             ax.add_patch(Rectangle((col, y), 1, 0.8, fc=colour, ec="grey"))
@@ -571,3 +616,67 @@ def draw_taps(signature: Signature, *, window: tuple[int, int] = (-3, 2)):
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Taps that run: the two compiled loops of the chapter.
+
+
+@compiled
+def fibonacci_function() -> Function:
+    """Compiled f(F, k): k Fibonacci steps from F = [F[-2], F[-1]], output taps [-2, -1]."""
+    F = pt.lvector("F")
+    k = pt.iscalar("k")
+    result = pytensor.scan(
+        fn=lambda F_tm2, F_tm1: F_tm2 + F_tm1,  # prior results, in the order of taps
+        outputs_info=[dict(initial=F, taps=[-2, -1])],
+        n_steps=k,
+        return_updates=False,
+    )
+    return function([F, k], result)
+
+
+def fibonacci(k: int, start: Sequence[int] = (0, 1)) -> np.ndarray:
+    """The k numbers after `start` (F[-2], F[-1]), computed by scan with output taps [-2, -1]."""
+    k = as_count("k", k, minimum=1, maximum=90)  # F[92] is the last that fits in int64
+    first = [as_count("start", v, minimum=0, maximum=10**6) for v in start]
+    if len(first) != 2:
+        raise ScanlabInputError(f"start must hold two numbers, F[-2] and F[-1], got {len(first)}")
+    return fibonacci_function()(np.asarray(first, dtype=np.int64), k)
+
+
+def fibonacci_loop(k: int, start: Sequence[int] = (0, 1)) -> list[int]:
+    """The same numbers from a plain Python loop, to check the scan against."""
+    older, newer = start
+    numbers = []
+    for _ in range(k):
+        older, newer = newer, older + newer
+        numbers.append(newer)
+    return numbers
+
+
+@compiled
+def first_minus_second_function(taps: tuple[int, int]) -> Function:
+    """Compiled f(x): fn(first, second) = first - second, with sequence taps listed as `taps`.
+
+    Which slice arrives first is exactly what the result shows: with taps (1, -1) each step
+    gives x[t+1] - x[t-1] if taps arrive as listed, and the negative if they were sorted.
+    """
+    x = pt.vector("x")
+    result = pytensor.scan(
+        fn=lambda first, second: first - second,
+        sequences=[dict(input=x, taps=list(taps))],
+        return_updates=False,
+    )
+    return function([x], result)
+
+
+def first_minus_second(x: Any, taps: tuple[int, int] = (1, -1)) -> np.ndarray:
+    """Run `first_minus_second_function(taps)` on the vector x."""
+    x = as_vector("x", x)
+    a, b = _check_taps("taps", taps, outputs=False)
+    if len(x) <= max(a, b, 0) - min(a, b, 0):
+        raise ScanlabInputError(
+            f"x must be longer than the taps' span ({max(a, b, 0) - min(a, b, 0)}), got {len(x)}"
+        )
+    return first_minus_second_function((a, b))(x)

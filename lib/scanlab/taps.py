@@ -1,7 +1,8 @@
 """Chapter 5: taps (looking further back or ahead), loops that stop early, loops that run backwards.
 
 - Output taps: `outputs_info=dict(initial=start, taps=[-2, -1])` hands each step the two prior
-  results it asks for (Fibonacci, AR(2)). `start` holds those two values; they are not in the result.
+  results it asks for (Fibonacci, AR(2)). `start` holds those two values; they are not in
+  the result.
 - Sequence taps: `sequences=dict(input=x, taps=[-1, 0, 1])` hands each step a window of the
   sequence; a window must fit inside x, so the loop runs len(x) - (max tap - min tap) steps.
 - `until`: the step function also returns a condition; scan stops after the first step where it
@@ -79,7 +80,9 @@ def ar2(phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0
     return ar2_function()(start, phi1, phi2, c, n)
 
 
-def ar2_loop(phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0) -> np.ndarray:
+def ar2_loop(
+    phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0
+) -> np.ndarray:
     """The same recurrence as a plain Python loop (the reference the scan is checked against)."""
     start, phi1, phi2, c, n = _ar2_inputs(phi1, phi2, start, n, c)
     x = [start[0], start[1]]
@@ -89,7 +92,7 @@ def ar2_loop(phi1: float, phi2: float, start: Sequence[float], n: int, c: float 
 
 
 def fibonacci(n: int) -> np.ndarray:
-    """F2 .. F(n+1) by the scan: the AR(2) recurrence with phi1 = phi2 = 1 from [F0, F1] = [0, 1]."""
+    """F2 .. F(n+1) by the scan: AR(2) with phi1 = phi2 = 1 from [F0, F1] = [0, 1]."""
     return ar2(1.0, 1.0, (0.0, 1.0), n)
 
 
@@ -102,7 +105,8 @@ def ar2_figure(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40, c: float
     ax.plot(np.arange(2, n + 2), series, ".-", color="C0", lw=1, ms=3, label="scan result")
     ax.axhline(0, color="0.8", lw=0.8)
     ax.set_xlabel("t")
-    ax.set_title(f"x[t] = {phi1:g}·x[t-1] + {phi2:g}·x[t-2]", fontsize=9)
+    sign = "−" if phi2 < 0 else "+"  # "+ -0.9" reads badly
+    ax.set_title(f"x[t] = {phi1:g}·x[t-1] {sign} {abs(phi2):g}·x[t-2]", fontsize=9)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=6, loc="best")
     fig.tight_layout()
@@ -137,9 +141,7 @@ def window_indices(length: int, taps: Sequence[int]) -> list[tuple[int, ...]]:
     """
     taps = _as_taps(taps)
     first = -min(taps)
-    return [
-        tuple(first + step + tap for tap in taps) for step in range(window_steps(length, taps))
-    ]
+    return [tuple(first + step + tap for tap in taps) for step in range(window_steps(length, taps))]
 
 
 def window_scan(x, weights, taps: Sequence[int]):
@@ -173,13 +175,14 @@ def moving_window(x, weights=(1 / 3, 1 / 3, 1 / 3), taps: Sequence[int] = (-1, 0
     span = max(taps) - min(taps)
     if x.size <= span:
         raise ScanlabInputError(
-            f"x must be longer than the window span {span} (taps {list(taps)}), "
-            f"got length {x.size}"
+            f"x must be longer than the window span {span} (taps {list(taps)}), got length {x.size}"
         )
     return window_function(taps)(x, weights)
 
 
-def moving_window_numpy(x, weights=(1 / 3, 1 / 3, 1 / 3), taps: Sequence[int] = (-1, 0, 1)) -> np.ndarray:
+def moving_window_numpy(
+    x, weights=(1 / 3, 1 / 3, 1 / 3), taps: Sequence[int] = (-1, 0, 1)
+) -> np.ndarray:
     """The same windows by fancy indexing, for checking the scan."""
     x = as_vector("x", x)
     weights = as_vector("weights", weights)
@@ -251,7 +254,7 @@ def describe_newton(a: float, tol: float, max_steps: int = 20, x0: float = 1.0) 
     a, x0, tol, max_steps = _newton_inputs(a, x0, tol, max_steps)
     previous = np.r_[x0, iterates[:-1]]
     lines = [f"sqrt({a:g}) from x0 = {x0:g}, tol = {tol:g}, n_steps = {max_steps} (a maximum)"]
-    for i, (x, before) in enumerate(zip(iterates, previous), start=1):
+    for i, (x, before) in enumerate(zip(iterates, previous, strict=True), start=1):
         lines.append(f"step {i:2d}: x = {x:.12g}   |change| = {abs(x - before):.3g}")
     stopped = abs(iterates[-1] - previous[-1]) < tol
     why = "until(...) became true" if stopped else "n_steps ran out before until(...) was true"
@@ -287,5 +290,5 @@ def backwards_total(x) -> np.ndarray:
 
 
 def reverse_cumsum(x) -> np.ndarray:
-    """Suffix sums aligned with x: element i is x[i] + ... + x[-1]. It is the raw result reversed."""
+    """Suffix sums aligned with x: element i is x[i] + ... + x[-1] (the raw result reversed)."""
     return backwards_total(x)[::-1]

@@ -1,0 +1,251 @@
+"""Chapter 7: gradients through scan.
+
+`pytensor.grad` differentiates a scan by building a second scan that runs the steps
+backwards (back-propagation through time). Two loops are checked here:
+
+- A**k (`scanlab.power`): the gradient of `sum(result[-1])` with respect to the non-sequence
+  `A` must equal `k * A**(k - 1)`. With `truncate_gradient=t` only the last `t` steps pass a
+  gradient back, and each step contributes the same `A**(k - 1)`, so the answer becomes
+  `min(t, k) * A**(k - 1)`: a clean number to see what truncation drops.
+- The notes' RNN (`scanlab.rnn`): the gradient of a cross-entropy loss with respect to every
+  weight, checked against central finite differences.
+
+The backward loop needs every forward step, so a gradient graph keeps the whole `(k + 1, N)`
+history that `result[-1]` alone does not; `scanlab.memory` measures that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.compile.executor import Function
+from pytensor.scan.op import Scan
+from pytensor.tensor.variable import TensorVariable
+
+from scanlab.checks import ScanlabInputError, as_count, as_number, as_vector, one_of
+from scanlab.compiled import compiled, function
+from scanlab.power import power_scan
+from scanlab.rnn import ACTIVATIONS, PARAM_NAMES, Activation, RNNSizes, rnn_outputs
+
+MAX_K = 100_000
+TRUNCATIONS: tuple[int, ...] = (1, 2, 3)  # truncate_gradient values compiled into one graph
+FULL = -1  # PyTensor's truncate_gradient value for "no truncation"
+TRUNCATE_OPTIONS: tuple[int, ...] = (FULL, *TRUNCATIONS)
+
+
+# --- A**k -----------------------------------------------------------------------------
+
+
+@compiled
+def power_gradient_function() -> Function:
+    """Compiled f(A, k) -> [A**k, d sum(A**k) / dA], A**k by `power_scan` (pt.ones start)."""
+    A = pt.vector("A")
+    k = pt.iscalar("k")
+    last = power_scan(A, k, "ones")[-1]
+    return function([A, k], [last, pytensor.grad(last.sum(), A)])
+
+
+def truncated_power_scan(A: TensorVariable, k: TensorVariable, truncate_gradient: int):
+    """`power_scan`'s loop (prior result * A, k steps) with `truncate_gradient` set."""
+    return pytensor.scan(
+        fn=lambda prior_result, A: prior_result * A,
+        outputs_info=pt.ones(A.shape),
+        non_sequences=[A],
+        n_steps=k,
+        truncate_gradient=truncate_gradient,
+        return_updates=False,
+    )
+
+
+@compiled
+def truncated_gradient_function() -> Function:
+    """Compiled f(A, k) -> one gradient of sum(A**k) per value in TRUNCATIONS (one graph)."""
+    A = pt.vector("A")
+    k = pt.iscalar("k")
+    grads = [
+        pytensor.grad(truncated_power_scan(A, k, t)[-1].sum(), A) for t in TRUNCATIONS
+    ]
+    return function([A, k], grads)
+
+
+def _power_inputs(A, k) -> tuple[np.ndarray, int]:
+    return as_vector("A", A), as_count("k", k, minimum=1, maximum=MAX_K)
+
+
+def power_gradient(A, k: int, truncate: int = FULL) -> np.ndarray:
+    """d sum(A**k) / dA computed by PyTensor through the scan (truncate=-1: full gradient)."""
+    A, k = _power_inputs(A, k)
+    truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
+    if truncate == FULL:
+        return power_gradient_function()(A, k)[1]
+    return truncated_gradient_function()(A, k)[TRUNCATIONS.index(truncate)]
+
+
+def power_gradient_formula(A, k: int, truncate: int = FULL) -> np.ndarray:
+    """The calculus answer: k * A**(k-1); truncated to t steps, min(t, k) * A**(k-1)."""
+    A, k = _power_inputs(A, k)
+    truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
+    steps = k if truncate == FULL else min(truncate, k)
+    return steps * A ** (k - 1)
+
+
+def describe_power_gradient(k: int, A=(0.5, 1.0, 2.0), truncate: int = FULL) -> str:
+    """The chapter's explorer: gradient by scan beside the formula, for one setting."""
+    A, k = _power_inputs(A, k)
+    truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
+    by_scan = power_gradient(A, k, truncate)
+    formula = power_gradient_formula(A, k, truncate)
+    steps = k if truncate == FULL else min(truncate, k)
+    name = "full gradient" if truncate == FULL else f"truncate_gradient={truncate}"
+    lines = [
+        f"A = {A.tolist()}, k = {k}, {name}",
+        f"A**k                      = {(A**k).tolist()}",
+        f"grad by scan              = {by_scan.tolist()}",
+        f"formula {steps} * A**{k - 1:<12} = {formula.tolist()}",
+        f"agree (rtol 1e-12)        : {bool(np.allclose(by_scan, formula, rtol=1e-12))}",
+    ]
+    if truncate != FULL and truncate < k:
+        full = k * A ** (k - 1)
+        lines.append(f"full gradient {k} * A**{k - 1:<7} = {full.tolist()} (truncation drops "
+                     f"{k - truncate} of {k} steps)")
+    return "\n".join(lines)
+
+
+def scan_loops(f: Function) -> list[str]:
+    """The name of every Scan loop in compiled `f`, e.g. ['scan_fn', 'grad_of_scan_fn']."""
+    return [node.op.name for node in f.maker.fgraph.toposort() if isinstance(node.op, Scan)]
+
+
+# --- the notes' RNN: back-propagation through time ------------------------------------
+
+
+def rnn_targets(sizes: RNNSizes | None = None, seed: int = 0) -> np.ndarray:
+    """One class label per step (the 'right answer' the loss rewards), shape (steps,)."""
+    sizes = RNNSizes() if sizes is None else sizes
+    if not isinstance(sizes, RNNSizes):
+        raise ScanlabInputError(f"sizes must be an RNNSizes, got {type(sizes).__name__}")
+    rng = np.random.default_rng(as_count("seed", seed) + 2)  # not the weights' stream
+    return rng.integers(0, sizes.n_out, sizes.steps).astype(np.int64)
+
+
+def rnn_loss(
+    X, y, params: dict, activation: Activation
+) -> TensorVariable:
+    """Mean over steps of -log s[t, y[t]]: the loss to differentiate."""
+    _, s = rnn_outputs(X, params, activation)
+    s = s.reshape((s.shape[0], -1))  # softmax-2016: (steps, 1, n_out)
+    return -pt.log(s[pt.arange(s.shape[0]), y]).mean()
+
+
+def _symbolic_params() -> dict[str, TensorVariable]:
+    return {
+        name: (pt.matrix(name) if name in ("wx", "wh", "w") else pt.vector(name))
+        for name in PARAM_NAMES
+    }
+
+
+@compiled
+def rnn_loss_function(activation: Activation = "softmax-axis-1") -> Function:
+    """Compiled f(X, y, wx, wh, w, bh, b, h0) -> loss (forward only)."""
+    one_of("activation", activation, ACTIVATIONS)
+    X, y, params = pt.matrix("X"), pt.lvector("y"), _symbolic_params()
+    loss = rnn_loss(X, y, params, activation)
+    return function([X, y, *params.values()], loss)
+
+
+@compiled
+def bptt_function(activation: Activation = "softmax-axis-1") -> Function:
+    """Compiled f(X, y, wx, wh, w, bh, b, h0) -> [loss, d loss / d each parameter]."""
+    one_of("activation", activation, ACTIVATIONS)
+    X, y, params = pt.matrix("X"), pt.lvector("y"), _symbolic_params()
+    loss = rnn_loss(X, y, params, activation)
+    grads = pytensor.grad(loss, list(params.values()))
+    return function([X, y, *params.values()], [loss, *grads])
+
+
+def _rnn_args(X, y, params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    if not isinstance(params, dict) or any(name not in params for name in PARAM_NAMES):
+        raise ScanlabInputError(f"params must be a dict with keys {', '.join(PARAM_NAMES)}")
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ScanlabInputError(f"X must be a 2-d matrix (steps, n_in), got ndim {X.ndim}")
+    y = np.asarray(y)
+    if y.ndim != 1 or y.shape[0] != X.shape[0] or not np.issubdtype(y.dtype, np.integer):
+        raise ScanlabInputError(
+            f"y must be one whole-number label per step, shape ({X.shape[0]},), got {y.shape}"
+        )
+    return X, y.astype(np.int64), [np.asarray(params[n], dtype=np.float64) for n in PARAM_NAMES]
+
+
+def bptt_gradients(
+    X, y, params: dict[str, np.ndarray], activation: Activation = "softmax-axis-1"
+) -> tuple[float, dict[str, np.ndarray]]:
+    """(loss, gradients by name) from PyTensor's gradient of the scan."""
+    X, y, values = _rnn_args(X, y, params)
+    loss, *grads = bptt_function(activation)(X, y, *values)
+    return float(loss), dict(zip(PARAM_NAMES, grads, strict=True))
+
+
+def finite_difference_gradients(
+    X, y, params: dict[str, np.ndarray], activation: Activation = "softmax-axis-1",
+    eps: float = 1e-6,
+) -> dict[str, np.ndarray]:
+    """Central differences (loss(p + eps) - loss(p - eps)) / 2 eps, one entry at a time.
+
+    Only the forward loop runs, so this checks the backward loop independently.
+    """
+    X, y, values = _rnn_args(X, y, params)
+    eps = as_number("eps", eps)
+    if not 0 < eps < 1:
+        raise ScanlabInputError(f"eps must be between 0 and 1, got {eps}")
+    loss = rnn_loss_function(activation)
+    grads: dict[str, np.ndarray] = {}
+    for i, name in enumerate(PARAM_NAMES):
+        grad = np.zeros_like(values[i])
+        for index in np.ndindex(values[i].shape):
+            shifted = [v.copy() for v in values]
+            shifted[i][index] += eps
+            up = loss(X, y, *shifted)
+            shifted[i][index] -= 2 * eps
+            down = loss(X, y, *shifted)
+            grad[index] = (up - down) / (2 * eps)
+        grads[name] = grad
+    return grads
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """One parameter: the BPTT gradient against finite differences."""
+
+    name: str
+    shape: tuple[int, ...]
+    largest: float  # max |gradient|: the scale the difference is judged against
+    difference: float  # max |BPTT - finite difference|
+
+    @property
+    def relative(self) -> float:
+        return self.difference / max(self.largest, 1e-12)
+
+    def ok(self, tolerance: float = 1e-6) -> bool:
+        return self.relative < tolerance
+
+
+def check_gradients(
+    X, y, params: dict[str, np.ndarray], activation: Activation = "softmax-axis-1"
+) -> list[GradientCheck]:
+    """BPTT against finite differences for every parameter of the RNN."""
+    _, bptt = bptt_gradients(X, y, params, activation)
+    numeric = finite_difference_gradients(X, y, params, activation)
+    return [
+        GradientCheck(
+            name,
+            bptt[name].shape,
+            float(np.abs(bptt[name]).max()),
+            float(np.abs(bptt[name] - numeric[name]).max()),
+        )
+        for name in PARAM_NAMES
+    ]

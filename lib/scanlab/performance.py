@@ -1,0 +1,536 @@
+"""Chapter 8: when to use scan, measured on the reader's machine.
+
+The same computation written four ways:
+
+- `scan`: one `pytensor.scan` whose length is symbolic (one graph for every size);
+- `vectorised`: a whole-array PyTensor expression, when one exists (`pt.cumsum`, `A**k`);
+- `unrolled`: a Python loop that builds one PyTensor op per step (one graph per length, and
+  the graph, its rewrites and its compile grow with the length);
+- `numpy`: plain NumPy (or a plain Python loop when no NumPy expression exists).
+
+Three computations, from "has a one-line closed form" to "needs a loop":
+`cumsum` (x_t + prior result), `power` (prior result * A, k steps: chapter 1) and
+`recurrence` (tanh(a * prior result + x_t): no vectorised form).
+
+Timings: `build_s` is `pytensor.function` (graph rewrites), `first_call_s` the first call
+(the Numba compile, or a load from the on-disk cache `~/.pytensor` on a second run),
+`run_s` the median of repeated later calls. Every way's result is checked against NumPy
+before it is timed, so a fast wrong answer cannot win.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import statistics
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.compile.executor import Function
+
+from scanlab.checks import ScanlabInputError, as_count, one_of
+from scanlab.compiled import function
+
+Computation = Literal["cumsum", "power", "recurrence"]
+Way = Literal["scan", "vectorised", "unrolled", "numpy"]
+COMPUTATIONS: tuple[Computation, ...] = ("cumsum", "power", "recurrence")
+WAYS: tuple[Way, ...] = ("scan", "vectorised", "unrolled", "numpy")
+DESCRIPTIONS: dict[str, str] = {
+    "cumsum": "cumulative sum: prior result + x_t",
+    "power": "A**k: prior result * A, k steps (len(A) = 100)",
+    "recurrence": "h_t = tanh(0.9 * prior result + x_t)",
+}
+POWER_LENGTH = 100  # len(A): the loop length is k, the size we vary
+DECAY = 0.9  # the recurrence's non-sequence `a`
+MAX_UNROLLED = 1000  # beyond this an unrolled graph takes minutes to build
+MAX_SIZE = 1_000_000
+NO_MODE = "-"  # NumPy rows: no PyTensor mode involved
+
+
+# --- timing helpers -------------------------------------------------------------------
+
+
+def batch_times(call: Callable[[], Any], repeat: int = 5, number: int = 1) -> list[float]:
+    """Seconds per call in each of `repeat` batches of `number` back-to-back calls."""
+    repeat = as_count("repeat", repeat, minimum=1)
+    number = as_count("number", number, minimum=1)
+    if not callable(call):
+        raise ScanlabInputError(f"call must be callable, got {type(call).__name__}")
+    batches = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            call()
+        batches.append((time.perf_counter() - start) / number)
+    return batches
+
+
+def median_time(call: Callable[[], Any], repeat: int = 5, number: int = 1) -> float:
+    """Median over `repeat` batches of the seconds one call takes (each batch: `number` calls)."""
+    return statistics.median(batch_times(call, repeat, number))
+
+
+def first_call_time(call: Callable[[], Any]) -> tuple[Any, float]:
+    """(result, seconds) of one call: for a fresh PyTensor function, this includes the compile."""
+    if not callable(call):
+        raise ScanlabInputError(f"call must be callable, got {type(call).__name__}")
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
+
+
+def calls_per_batch(call: Callable[[], Any], target: float = 0.005, limit: int = 1000) -> int:
+    """How many calls make a batch of about `target` seconds (fast calls need batching).
+
+    Calibrated on the fastest of three calls, so one call slowed by a busy machine does not
+    shrink every batch to a single, noisy call.
+    """
+    once = min(first_call_time(call)[1] for _ in range(3))
+    return max(1, min(limit, int(target / max(once, 1e-9))))
+
+
+_warm: list[bool] = []
+
+
+def warm_up() -> None:
+    """Compile and call one trivial graph, so the first timed graph does not pay for the
+    process's one-off start-up (imports, linker set-up). Runs once per process."""
+    if not _warm:
+        x = pt.vector("x")
+        function([x], x + 1.0)(np.zeros(2))
+        _warm.append(True)
+
+
+# --- the computations, four ways ------------------------------------------------------
+
+
+def inputs(computation: Computation, n: int, seed: int = 0) -> tuple[np.ndarray, ...]:
+    """The arguments for size n: a sequence of n values, or (A, k=n) for power."""
+    one_of("computation", computation, COMPUTATIONS)
+    n = as_count("n", n, minimum=1, maximum=MAX_SIZE)
+    rng = np.random.default_rng(as_count("seed", seed))
+    if computation == "power":
+        return (rng.uniform(0.5, 1.0, POWER_LENGTH), np.int32(n))
+    return (rng.uniform(-1.0, 1.0, n),)
+
+
+def numpy_version(computation: Computation) -> Callable[..., np.ndarray]:
+    """Plain NumPy (a Python loop for the recurrence, which has no array form)."""
+    one_of("computation", computation, COMPUTATIONS)
+    if computation == "cumsum":
+        return np.cumsum
+    if computation == "power":
+        return lambda A, k: A**k
+
+    def recurrence(x: np.ndarray) -> np.ndarray:
+        out, h = np.empty_like(x), 0.0
+        for t, x_t in enumerate(x):
+            h = math.tanh(DECAY * h + x_t)
+            out[t] = h
+        return out
+
+    return recurrence
+
+
+def has_way(computation: Computation, way: Way) -> bool:
+    """False only for (recurrence, vectorised): no whole-array expression exists."""
+    one_of("computation", computation, COMPUTATIONS)
+    one_of("way", way, WAYS)
+    return not (computation == "recurrence" and way == "vectorised")
+
+
+def _scan_graph(computation: Computation):
+    if computation == "power":
+        A, k = pt.vector("A"), pt.iscalar("k")
+        result = pytensor.scan(
+            fn=lambda prior_result, A: prior_result * A,
+            outputs_info=pt.ones(A.shape),
+            non_sequences=[A],
+            n_steps=k,
+            return_updates=False,
+        )
+        return [A, k], result[-1]
+    x = pt.vector("x")
+    if computation == "cumsum":
+        step = lambda x_t, prior_result: prior_result + x_t  # noqa: E731
+    else:
+        step = lambda x_t, prior_result: pt.tanh(DECAY * prior_result + x_t)  # noqa: E731
+    result = pytensor.scan(
+        fn=step, sequences=[x], outputs_info=pt.zeros(()), return_updates=False
+    )
+    return [x], result
+
+
+def _vectorised_graph(computation: Computation):
+    if computation == "power":
+        A, k = pt.vector("A"), pt.iscalar("k")
+        return [A, k], A**k
+    x = pt.vector("x")
+    return [x], pt.cumsum(x)
+
+
+def _unrolled_graph(computation: Computation, n: int):
+    if computation == "power":
+        A = pt.vector("A")
+        k = pt.iscalar("k")  # accepted so every way takes the same arguments; n is fixed
+        result = pt.ones(A.shape)
+        for _ in range(n):
+            result = result * A
+        return [A, k], result
+    x = pt.vector("x", shape=(n,))
+    prior, steps = pt.zeros(()), []
+    for t in range(n):
+        prior = prior + x[t] if computation == "cumsum" else pt.tanh(DECAY * prior + x[t])
+        steps.append(prior)
+    return [x], pt.stack(steps)
+
+
+def build(
+    computation: Computation, way: Way, n: int | None = None, mode: str | None = None
+) -> Function:
+    """A freshly compiled PyTensor function (NOT memoised: chapter 8 times the compile).
+
+    `n` is needed only for `unrolled`, whose graph has n fixed steps.
+    """
+    one_of("computation", computation, COMPUTATIONS)
+    one_of("way", way, ("scan", "vectorised", "unrolled"))
+    if not has_way(computation, way):
+        raise ScanlabInputError(f"{computation} has no {way} form: its step needs the prior result")
+    if way == "unrolled":
+        if n is None:
+            raise ScanlabInputError("n is needed for an unrolled graph (one op per step)")
+        n = as_count("n", n, minimum=1, maximum=MAX_UNROLLED)
+        ins, out = _unrolled_graph(computation, n)
+    elif way == "scan":
+        ins, out = _scan_graph(computation)
+    else:
+        ins, out = _vectorised_graph(computation)
+    return function(ins, out, mode=mode, on_unused_input="ignore")
+
+
+# --- measurements ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompileTime:
+    """Compiling one graph: build (rewrites) plus first call (Numba compile or cache load)."""
+
+    computation: str
+    way: str
+    n: int | None  # None: one graph serves every size (symbolic length)
+    mode: str
+    build_s: float
+    first_call_s: float
+
+    @property
+    def total_s(self) -> float:
+        return self.build_s + self.first_call_s
+
+
+@dataclass(frozen=True)
+class RunTime:
+    """Seconds per call after the first call: the median batch, and the fastest batch.
+
+    On a shared machine other programs slow some batches down; the fastest batch is the one
+    they disturbed least, so comparisons that must hold (the chapter's asserts) use `best`.
+    """
+
+    computation: str
+    way: str
+    n: int
+    mode: str
+    seconds: float  # median
+    best: float
+
+
+@dataclass
+class Benchmark:
+    """Every measurement of one run, and the questions a reader asks of them."""
+
+    compile_times: list[CompileTime] = field(default_factory=list)
+    run_times: list[RunTime] = field(default_factory=list)
+
+    def run_time(
+        self, computation: str, way: str, n: int, mode: str = "NUMBA", best: bool = False
+    ) -> float:
+        """Median seconds per call (best=True: the fastest batch's)."""
+        for r in self.run_times:
+            if (r.computation, r.way, r.n) == (computation, way, n) and (
+                r.mode == mode or way == "numpy"
+            ):
+                return r.best if best else r.seconds
+        raise KeyError(f"no run time for {computation}, {way}, n={n}, {mode}")
+
+    def compile_time(
+        self, computation: str, way: str, n: int | None = None, mode: str = "NUMBA"
+    ) -> CompileTime:
+        for c in self.compile_times:
+            if (c.computation, c.way, c.n, c.mode) == (computation, way, n, mode):
+                return c
+        raise KeyError(f"no compile time for {computation}, {way}, n={n}, {mode}")
+
+    def ratio(
+        self, computation: str, slower: str, faster: str, n: int, best: bool = False
+    ) -> float:
+        """run time of `slower` / run time of `faster` at size n (> 1: `faster` wins)."""
+        return self.run_time(computation, slower, n, best=best) / self.run_time(
+            computation, faster, n, best=best
+        )
+
+    def sizes(self, computation: str, way: str, mode: str = "NUMBA") -> list[int]:
+        key = (computation, way, mode)
+        return sorted({r.n for r in self.run_times if (r.computation, r.way, r.mode) == key})
+
+    def table(self, modes: Sequence[str] | None = None) -> str:
+        """Run times as a text table: one row per (computation, way), one column per size.
+
+        `modes` keeps only those PyTensor modes (NumPy rows have mode NO_MODE).
+        """
+        kept = [r for r in self.run_times if modes is None or r.mode in modes]
+        sizes = sorted({r.n for r in kept})
+        rows = list(dict.fromkeys((r.computation, r.way, r.mode) for r in kept))
+        width = max([3, *(len(way_label(way, mode)) for _, way, mode in rows)])
+        header = f"{'computation':<12}{'way':<{width + 1}}" + "".join(
+            f"{f'n={n}':>9}" for n in sizes
+        )
+        lines = [header, "-" * len(header)]
+        for computation, way, mode in rows:
+            cells = []
+            for n in sizes:
+                try:
+                    cells.append(f"{format_seconds(self.run_time(computation, way, n, mode)):>9}")
+                except KeyError:
+                    cells.append(f"{'-':>9}")
+            label = way_label(way, mode)
+            lines.append(f"{computation:<12}{label:<{width + 1}}" + "".join(cells))
+        return "\n".join(lines)
+
+    def compile_table(self) -> str:
+        """Compile times as a text table, one row per compiled graph."""
+        width = max([3, *(len(way_label(c.way, c.mode)) for c in self.compile_times)])
+        header = (
+            f"{'computation':<12}{'way':<{width + 1}}{'steps':>5}"
+            f"{'build':>9}{'1st call':>9}{'total':>9}"
+        )
+        lines = [header, "-" * len(header)]
+        for c in self.compile_times:
+            steps = "any" if c.n is None else str(c.n)
+            lines.append(
+                f"{c.computation:<12}{way_label(c.way, c.mode):<{width + 1}}{steps:>5}"
+                f"{format_seconds(c.build_s):>9}{format_seconds(c.first_call_s):>9}"
+                f"{format_seconds(c.total_s):>9}"
+            )
+        return "\n".join(lines)
+
+
+def way_label(way: str, mode: str) -> str:
+    """'scan' for the default (Numba) mode and NumPy, 'scan (CVM)' for another mode."""
+    return way if mode in ("NUMBA", NO_MODE) else f"{way} ({mode})"
+
+
+def format_seconds(seconds: float) -> str:
+    """'12.3 s', '45.6 ms', '7.8 µs': three significant figures for a table."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds * 1e9:.3g} ns"
+
+
+def _check(computation: Computation, result, args: tuple, label: str) -> None:
+    expected = numpy_version(computation)(*args)
+    if not np.allclose(result, expected, rtol=1e-10, atol=1e-12):
+        raise AssertionError(f"{label} disagrees with NumPy")
+
+
+def _mode_name(mode: str | None) -> str:
+    return "NUMBA" if mode is None else mode
+
+
+def measure(
+    computation: Computation,
+    ways: Sequence[Way] = WAYS,
+    sizes: Sequence[int] = (10, 100, 1000),
+    unrolled_sizes: Sequence[int] = (10, 50, 100),
+    repeat: int = 7,
+    mode: str | None = None,
+    into: Benchmark | None = None,
+) -> Benchmark:
+    """Compile and time `computation` every way in `ways`; results are added to `into`."""
+    one_of("computation", computation, COMPUTATIONS)
+    for way in ways:
+        one_of("way", way, WAYS)
+    sizes = [as_count("sizes", n, minimum=1, maximum=MAX_SIZE) for n in sizes]
+    unrolled_sizes = [
+        as_count("unrolled_sizes", n, minimum=1, maximum=MAX_UNROLLED) for n in unrolled_sizes
+    ]
+    bench = Benchmark() if into is None else into
+    _latest[:] = [bench]
+    warm_up()
+    mode_name = _mode_name(mode)
+
+    def timed(call: Callable[[], Any], way: str, n: int, args: tuple) -> None:
+        _check(computation, call(), args, f"{computation} by {way} (n={n})")
+        batches = batch_times(call, repeat, calls_per_batch(call))
+        shown_mode = NO_MODE if way == "numpy" else mode_name
+        bench.run_times.append(
+            RunTime(computation, way, n, shown_mode, statistics.median(batches), min(batches))
+        )
+
+    for way in ways:
+        if not has_way(computation, way):
+            continue
+        if way == "numpy":
+            if mode is not None:
+                continue  # NumPy has no PyTensor mode
+            reference = numpy_version(computation)
+            for n in sizes:
+                args = inputs(computation, n)
+                timed(lambda reference=reference, args=args: reference(*args), way, n, args)
+            continue
+        graph_sizes = unrolled_sizes if way == "unrolled" else [None]
+        for graph_n in graph_sizes:
+            start = time.perf_counter()
+            f = build(computation, way, graph_n, mode)
+            build_s = time.perf_counter() - start
+            first_args = inputs(computation, graph_n or sizes[0])
+            _, first_s = first_call_time(lambda f=f, a=first_args: f(*a))
+            bench.compile_times.append(
+                CompileTime(computation, way, graph_n, mode_name, build_s, first_s)
+            )
+            for n in [graph_n] if graph_n is not None else sizes:
+                args = inputs(computation, n)
+                timed(lambda f=f, args=args: f(*args), way, n, args)
+    return bench
+
+
+# --- backends -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A PyTensor mode: is it usable here, and what can it do with scan?"""
+
+    mode: str
+    needs: str  # the Python package (or tool) it needs
+    can: str
+    cannot: str
+    available: bool
+    status: str  # what happened when this page tried it
+
+    def __str__(self) -> str:
+        usable = "usable here" if self.available else "NOT usable here"
+        lines = [f"{self.mode} ({usable})"]
+        for label, text in (("tried", self.status), ("can", self.can), ("cannot", self.cannot)):
+            lines += textwrap.wrap(
+                f"{label}: {text}",
+                width=66,
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+            )
+        return "\n".join(lines)
+
+
+_BACKENDS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "NUMBA",
+        "numba",
+        "the default: compiles the whole graph, Scan included, to machine code; caches it on disk",
+        "start fast: each new graph's first call compiles (seconds); check that n_steps "
+        "fits the sequences (chapter 2)",
+    ),
+    (
+        "CVM",
+        "a C++ compiler",
+        "runs Scan with C implementations of the ops inside its loop",
+        "turn the loop itself into one compiled function: per-step overhead stays",
+    ),
+    (
+        "C",
+        "a C++ compiler",
+        "compiles a graph of C ops into one C module",
+        "compile Scan at all (Scan has no C code)",
+    ),
+    (
+        "FAST_COMPILE",
+        "nothing",
+        "start at once (few rewrites, Python ops): handy to debug a loop",
+        "run fast: every op of every step runs in Python",
+    ),
+    ("JAX", "jax", "compile graphs with JAX (XLA)", "run here: jax is not installed"),
+    ("PYTORCH", "torch", "compile graphs with PyTorch", "run here: torch is not installed"),
+    ("MLX", "mlx", "compile graphs with Apple's MLX", "run here: mlx is not installed"),
+)
+
+
+def backends(computation: Computation = "cumsum", n: int = 100) -> list[Backend]:
+    """Try `computation` as a scan in every PyTensor mode and report what happened.
+
+    A mode whose package is missing is reported from `importlib.util.find_spec`, not run.
+    """
+    one_of("computation", computation, COMPUTATIONS)
+    args = inputs(computation, n)
+    expected = numpy_version(computation)(*args)
+    report = []
+    for mode, needs, can, cannot in _BACKENDS:
+        package = needs if needs in ("numba", "jax", "torch", "mlx") else None
+        if package and importlib.util.find_spec(package) is None:
+            report.append(Backend(mode, needs, can, cannot, False, f"{package} is not installed"))
+            continue
+        try:
+            f = build(computation, "scan", mode=mode)
+            ok = np.allclose(f(*args), expected)
+        except Exception as exc:  # the point is to show the error a reader would see
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            status = f"{type(exc).__name__}: {message}"
+            report.append(Backend(mode, needs, can, cannot, False, status))
+            continue
+        status = "scan compiles and runs, result matches NumPy" if ok else "WRONG result"
+        report.append(Backend(mode, needs, can, cannot, ok, status))
+    return report
+
+
+# --- the explorer ---------------------------------------------------------------------
+
+
+_latest: list[Benchmark] = []
+
+
+def latest_benchmark() -> Benchmark:
+    """The Benchmark that `measure` last filled in this process."""
+    if not _latest:
+        raise ScanlabInputError("nothing measured yet: call scanlab.performance.measure first")
+    return _latest[-1]
+
+
+def describe_measurement(computation: str, n: int, bench: Benchmark | None = None) -> str:
+    """One size of one computation: every way's run time and its ratio to the fastest.
+
+    Reads `bench`, or else the latest measurements: the explorer shows numbers measured
+    once, when the page ran, and never times anything itself.
+    """
+    bench = latest_benchmark() if bench is None else bench
+    one_of("computation", computation, COMPUTATIONS)
+    n = as_count("n", n, minimum=1, maximum=MAX_SIZE)
+    rows = [
+        (way_label(r.way, r.mode), r.seconds)
+        for r in bench.run_times
+        if r.computation == computation and r.n == n
+    ]
+    if not rows:
+        return f"{computation} was not measured at n={n}"
+    fastest = min(seconds for _, seconds in rows)
+    lines = [
+        f"{computation}: {DESCRIPTIONS[computation]}",
+        f"n = {n} steps, fastest first (measured when the page ran):",
+    ]
+    for label, seconds in sorted(rows, key=lambda row: row[1]):
+        bar = "#" * max(1, min(20, round(3 * math.log10(seconds / fastest) + 1)))
+        lines.append(f"  {label:<20}{format_seconds(seconds):>9}  x{seconds / fastest:<7.1f}{bar}")
+    return "\n".join(lines)

@@ -1,0 +1,541 @@
+"""Drive the built site in Debian's Chromium, as a reader would (shared by tests and benchmarks).
+
+Never a downloaded browser: Playwright for Python launches /usr/bin/chromium (or
+$SCANLAB_CHROMIUM) through `executable_path`. Everything a page loads is watched, so tests
+can assert that nothing leaves 127.0.0.1 and that the console stays clean.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+INSTALL_HINT = (
+    "Chromium is needed for the browser tests: install it with `apt-get install chromium` "
+    "(Debian/Ubuntu), or set SCANLAB_CHROMIUM=/path/to/chromium. Never `playwright install`."
+)
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-sync",
+    "--disable-component-update",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or $SCANLAB_CHROMIUM), if installed."""
+    candidates = [os.environ.get("SCANLAB_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def missing_browser_reason() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    if chromium_path() is None:
+        return INSTALL_HINT
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package `playwright` is missing: `make env` installs it"
+    return None
+
+
+def require_browser() -> None:
+    """In a test: skip when Chromium or Playwright is missing; fail instead in CI (CI=true)."""
+    import pytest
+
+    reason = missing_browser_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but the browser tests cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@contextmanager
+def launch(headless: bool = True) -> Iterator[Any]:
+    """A Chromium browser driven by Playwright; closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError(INSTALL_HINT)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=headless, args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Watch:
+    """What a page did: console errors, uncaught errors, requests to other hosts, 4xx/5xx."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return (
+            [f"console error: {e}" for e in self.console_errors]
+            + [f"page error: {e}" for e in self.page_errors]
+            + [f"request to another host: {u}" for u in self.foreign_requests]
+            + [f"failed: {f}" for f in self.failed]
+        )
+
+
+def watch(context: Any, page: Any) -> Watch:
+    """Record problems on `page` (and every request of its browser `context`)."""
+    seen = Watch()
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            seen.console_errors.append(f"{message.text} ({where})")
+
+    def on_request(request: Any) -> None:
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host not in LOCAL_HOSTS:
+            seen.foreign_requests.append(request.url)
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            seen.failed.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+    context.on("request", on_request)
+    context.on("requestfailed", lambda r: seen.failed.append(f"{r.failure} {r.url}"))
+    context.on("response", on_response)
+    # Block anything not local, so a slip cannot hang a test on the network (it is still
+    # recorded as a foreign request above and fails the test).
+    context.route(
+        lambda url: urlsplit(url).hostname not in LOCAL_HOSTS and url.startswith("http"),
+        lambda route: route.abort(),
+    )
+    return seen
+
+
+# ---------------------------------------------------------------------------------------------
+# Explorers on a page
+# ---------------------------------------------------------------------------------------------
+
+
+def expected_explorers(html: str) -> int:
+    """How many explorers a built page displays (from its embedded widget state)."""
+    import re
+
+    match = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
+    )
+    if not match:
+        return 0
+    state = json.loads(match.group(1))["state"]
+    return sum(
+        "scanlab-explorer" in model["state"].get("_dom_classes", [])
+        for model in state.values()
+    )
+
+
+class StoredExplorer:
+    """One explorer as stored in a page's widget state: what each setting shows.
+
+    Walks the stored Stack tree the way the jslinks do (each Stack follows the control that
+    links to it), so it checks the wiring without the render function.
+    """
+
+    def __init__(self, state: dict, model_id: str) -> None:
+        self.state = state
+        children = [self._id(c) for c in state[model_id]["state"]["children"]]
+        self.controls = [c for c in children if "scanlab-control" in self._classes(c)]
+        self.root = next(
+            c for c in children if state[c]["model_name"] in ("StackModel", "OutputModel")
+        )
+        self.driver_of = {}
+        for model in state.values():
+            if model["model_name"] == "LinkModel":
+                source, target = model["state"]["source"], model["state"]["target"]
+                self.driver_of[self._id(target[0])] = self._id(source[0])
+
+    @staticmethod
+    def _id(ref: str) -> str:
+        return ref.removeprefix("IPY_MODEL_")
+
+    def _classes(self, model_id: str) -> list[str]:
+        return self.state[model_id]["state"].get("_dom_classes", [])
+
+    def outputs(self, index: Sequence[int]) -> tuple[dict, ...]:
+        node = self.root
+        while self.state[node]["model_name"] == "StackModel":
+            level = self.controls.index(self.driver_of[node])
+            node = self._id(self.state[node]["state"]["children"][index[level]])
+        return tuple(self.state[node]["state"]["outputs"])
+
+
+def stored_explorers(html: str) -> list[StoredExplorer]:
+    """The explorers a page displays, in page order, from its embedded widget state."""
+    match = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
+    )
+    if not match:
+        return []
+    state = json.loads(match.group(1))["state"]
+    views = re.findall(
+        r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', html, re.S
+    )
+    found = []
+    for view in views:
+        model_id = json.loads(view)["model_id"]
+        if model_id in state and "scanlab-explorer" in state[model_id]["state"].get(
+            "_dom_classes", []
+        ):
+            found.append(StoredExplorer(state, model_id))
+    return found
+
+
+def widget_state_bytes(html: str) -> int:
+    """Size of the page's embedded widget state (UTF-8 bytes)."""
+    import re
+
+    match = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
+    )
+    return len(match.group(1).encode()) if match else 0
+
+
+def wait_for_explorers(page: Any, count: int, timeout_ms: int = 30_000) -> None:
+    """Wait until `count` explorers show their controls and their spec is in the DOM."""
+    page.wait_for_function(
+        """n => document.querySelectorAll('.scanlab-explorer .scanlab-spec').length >= n
+               && document.querySelectorAll('.scanlab-explorer .widget-output').length > 0""",
+        arg=count,
+        timeout=timeout_ms,
+    )
+
+
+@dataclass
+class Spec:
+    """What an explorer on the page declares (its hidden `.scanlab-spec` div)."""
+
+    render_name: str
+    names: list[str]
+    styles: list[str]
+    defaults: list[int]
+    labels: list[list[str]]
+    values: list[list[Any]]
+    free: list[str]
+    reproducible: bool = True
+
+    @classmethod
+    def parse(cls, data: str) -> Spec:
+        """Read a spec; one stored by an older explorer.py (no reprs/style/default) still works:
+        its JSON options are used as values and `Driver` reads style and default from the DOM.
+        """
+        raw = json.loads(data)
+        values = []
+        for choice in raw["choices"]:
+            if "reprs" not in choice:
+                values.append(list(choice["options"]))
+                continue
+            row = []
+            for text in choice["reprs"]:
+                try:
+                    row.append(ast.literal_eval(text))
+                except (ValueError, SyntaxError) as exc:
+                    raise AssertionError(
+                        f"option {text} of choice {choice['name']!r} is not a Python literal, "
+                        "so the site cannot be checked against scanlab: use numbers, strings, "
+                        "tuples (with labels=[...] for display)"
+                    ) from exc
+            values.append(row)
+        return cls(
+            render_name=raw["render"],
+            names=[c["name"] for c in raw["choices"]],
+            styles=[c.get("style", "") for c in raw["choices"]],
+            defaults=[c.get("default", -1) for c in raw["choices"]],
+            labels=[c["labels"] for c in raw["choices"]],
+            values=values,
+            free=raw.get("free", []),
+            reproducible=raw.get("reproducible", True),
+        )
+
+    def render(self) -> Callable[..., Any]:
+        """The render function, imported by its dotted name."""
+        module, _, name = self.render_name.rpartition(".")
+        target: Any = importlib.import_module(module)
+        for part in name.split("."):
+            target = getattr(target, part)
+        return target
+
+    def setting(self, index: tuple[int, ...]) -> dict[str, Any]:
+        return {n: v[i] for n, v, i in zip(self.names, self.values, index, strict=True)}
+
+
+def stored_images(outputs: tuple[dict, ...]) -> list[str]:
+    """The base64 PNGs among outputs, as stored in the page."""
+    return [
+        "".join(out["data"]["image/png"].split())
+        for out in outputs
+        if out["output_type"] != "stream" and "image/png" in out["data"]
+    ]
+
+
+def expected_view(outputs: tuple[dict, ...]) -> tuple[str, int]:
+    """(text a reader sees, number of images) for outputs as the widget manager renders them."""
+    from scanlab.explorer import html_text, normalise_space
+
+    parts, images = [], 0
+    for out in outputs:
+        if out["output_type"] == "stream":
+            parts.append(out["text"])
+        elif any(k.startswith("image/") for k in out["data"]):
+            images += 1
+        elif "text/html" in out["data"]:
+            parts.append(html_text(out["data"]["text/html"]))
+        else:
+            parts.append(out["data"].get("text/plain", ""))
+    return normalise_space("".join(parts)), images
+
+
+SHOWN_JS = """ex => {
+  const outs = [...ex.querySelectorAll('.widget-output')].filter(
+      o => !o.closest('.scanlab-live-only') && o.offsetParent !== null);
+  return outs.map(o => {
+    const imgs = [...o.querySelectorAll('img')].filter(
+        i => i.complete && i.naturalWidth > 0 && i.offsetParent !== null);
+    return {text: o.innerText, images: imgs.length, srcs: imgs.map(i => i.src)};
+  });
+}"""
+
+
+def shown(explorer: Any) -> list[dict]:
+    """What the explorer shows now: one entry per visible output widget."""
+    return explorer.evaluate(SHOWN_JS)
+
+
+_STYLE_CLASSES = {
+    "slider": "widget-slider",
+    "dropdown": "widget-dropdown",
+    "toggle": "widget-toggle-buttons",
+    "radio": "widget-radio",
+}
+
+
+class Driver:
+    """Move one explorer's controls like a reader: keyboard or mouse."""
+
+    def __init__(self, page: Any, explorer: Any, spec: Spec) -> None:
+        self.page = page
+        self.explorer = explorer
+        self.spec = spec
+        self.controls = explorer.locator(".scanlab-control").all()
+        assert len(self.controls) == len(spec.names), (
+            f"{spec.render_name}: {len(self.controls)} controls on the page for "
+            f"{len(spec.names)} choices"
+        )
+        for i, control in enumerate(self.controls):
+            if not spec.styles[i]:  # an older spec: tell the style from the widget's classes
+                classes = control.get_attribute("class") or ""
+                spec.styles[i] = next(
+                    style
+                    for style, css in _STYLE_CLASSES.items()
+                    if css in classes.split()
+                )
+        for i in range(len(self.controls)):
+            if spec.defaults[i] < 0:  # an older spec: the page shows the default on load
+                spec.defaults[i] = self.current(i)
+        self.index = list(spec.defaults)
+
+    def current(self, i: int) -> int:
+        """The option index control i shows (read from the DOM, not assumed)."""
+        control, style = self.controls[i], self.spec.styles[i]
+        if style == "slider":
+            return round(float(control.locator(".noUi-handle").get_attribute("aria-valuenow")))
+        if style == "dropdown":
+            return control.locator("select").evaluate("s => s.selectedIndex")
+        if style == "toggle":
+            return control.locator("button").evaluate_all(
+                "bs => bs.findIndex(b => b.classList.contains('mod-active'))"
+            )
+        return control.locator("input[type=radio]").evaluate_all(
+            "rs => rs.findIndex(r => r.checked)"
+        )
+
+    def move(self, i: int, target: int, method: str) -> None:
+        """Set control i to option `target` by 'keyboard' or 'click'."""
+        control, style = self.controls[i], self.spec.styles[i]
+        delta = target - self.index[i]
+        if delta == 0:
+            return
+        if method == "keyboard":
+            if style == "slider":
+                control.locator(".noUi-handle").focus()
+                key = "ArrowRight" if delta > 0 else "ArrowLeft"
+            elif style == "dropdown":
+                control.locator("select").focus()
+                key = "ArrowDown" if delta > 0 else "ArrowUp"
+            elif style == "toggle":
+                control.locator("button").nth(target).focus()
+                self.page.keyboard.press("Space")
+                delta, key = 0, ""
+            else:  # radio: arrows move within the group
+                control.locator("input[type=radio]").nth(self.index[i]).focus()
+                key = "ArrowDown" if delta > 0 else "ArrowUp"
+            for _ in range(abs(delta)):
+                self.page.keyboard.press(key)
+        elif method == "click":
+            if style == "slider":
+                # noUiSlider ignores taps during its 300 ms move animation (after any key or
+                # tap); a reader's next click comes later, so wait for the animation to end.
+                control.locator(".noUi-state-tap").wait_for(state="detached", timeout=5000)
+                box = control.locator(".noUi-base").bounding_box()
+                n = len(self.spec.values[i])
+                x = box["x"] + 1 + (box["width"] - 2) * target / max(n - 1, 1)
+                self.page.mouse.click(x, box["y"] + box["height"] / 2)
+            elif style == "dropdown":
+                control.locator("select").select_option(index=target)
+            elif style == "toggle":
+                control.locator("button").nth(target).click()
+            else:
+                control.locator("input[type=radio]").nth(target).click()
+        else:
+            raise ValueError(f"method must be 'keyboard' or 'click', got {method!r}")
+        self.index[i] = target
+
+    def wait_until_shown(
+        self, want: tuple[str, int], timeout_s: float = 5.0
+    ) -> tuple[list[dict], float]:
+        """Poll until the shown output matches `want`; return (last view, seconds waited)."""
+        from scanlab.explorer import normalise_space
+
+        start = time.perf_counter()
+        while True:
+            view = shown(self.explorer)
+            if (
+                len(view) == 1
+                and normalise_space(view[0]["text"]) == want[0]
+                and view[0]["images"] == want[1]
+            ):
+                return view, time.perf_counter() - start
+            if time.perf_counter() - start > timeout_s:
+                return view, time.perf_counter() - start
+            time.sleep(0.01)
+
+
+def walk(spec: Spec, max_full: int = 24, extra: int = 6, seed: int = 0) -> list[tuple[int, int]]:
+    """Moves (control, target) that visit settings like a reader exploring.
+
+    Small grids: every setting, one control moved per step (an odometer). Big grids: each
+    control through all its options with the others at their defaults, then `extra` random
+    settings (fixed seed), reached one control at a time.
+    """
+    import itertools
+    import random
+
+    sizes = [len(v) for v in spec.values]
+    index = list(spec.defaults)
+    moves: list[tuple[int, int]] = []
+
+    def go(target: tuple[int, ...]) -> None:
+        for i, t in enumerate(target):
+            if index[i] != t:
+                moves.append((i, t))
+                index[i] = t
+
+    total = 1
+    for n in sizes:
+        total *= n
+    if total <= max_full:
+        for target in itertools.product(*(range(n) for n in sizes)):
+            go(target)
+    else:
+        for i, n in enumerate(sizes):
+            d = spec.defaults[i]
+            for t in [*range(d + 1, n), *range(d - 1, -1, -1), d]:
+                moves.append((i, t))
+                index[i] = t
+        rng = random.Random(seed)
+        for _ in range(extra):
+            go(tuple(rng.randrange(n) for n in sizes))
+    go(tuple(spec.defaults))
+    return moves
+
+
+# ---------------------------------------------------------------------------------------------
+# A built site and a local server, outside pytest (for benchmarks/)
+# ---------------------------------------------------------------------------------------------
+
+
+def built_site_dir(workdir: Path) -> Path:
+    """$SCANLAB_SITE if set, else a fresh build of the book into `workdir` (execution off)."""
+    import subprocess
+    import sys
+
+    reuse = os.environ.get("SCANLAB_SITE")
+    if reuse:
+        return Path(reuse)
+    jb = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
+    result = subprocess.run(
+        [jb, "build", str(ROOT), "--path-output", str(workdir), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"site build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return workdir / "_build" / "html"
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port); yield the base URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def toc_pages() -> list[str]:
+    """Every page in _toc.yml (the same list the tests use)."""
+    from tests.conftest import toc_pages as pages
+
+    return pages()

@@ -1,0 +1,146 @@
+"""Every page of the built site, read in Chromium: every explorer works with no kernel.
+
+For each page in _toc.yml: open it from a local server, find every `.scanlab-explorer`,
+move every control through its options by keyboard and by mouse, and check that what is
+shown is exactly what scanlab computes for that setting (the render function is imported
+by the dotted name in the explorer's hidden spec and called here, in the test). Nothing may
+be requested from another host, and the console must stay free of errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanlab.explorer import render_outputs
+from tests.browser.chromium import (
+    ARTIFACTS,
+    Driver,
+    Spec,
+    StoredExplorer,
+    expected_explorers,
+    expected_view,
+    stored_explorers,
+    stored_images,
+    wait_for_explorers,
+    walk,
+    watch,
+    widget_state_bytes,
+)
+from tests.conftest import toc_pages
+
+STATE_BUDGET = 300_000  # bytes of widget state per page (see scanlab/explorer.py)
+
+
+_EXPECTED: dict[tuple[str, str], tuple[str, int]] = {}
+
+
+def _expected(spec: Spec, setting: dict[str, Any]) -> tuple[str, int]:
+    """What scanlab computes for a setting, as the page should show it (memoised)."""
+    key = (spec.render_name, repr(sorted(setting.items())))
+    if key not in _EXPECTED:
+        _EXPECTED[key] = expected_view(render_outputs(spec.render(), setting))
+    return _EXPECTED[key]
+
+
+def _check_explorer(
+    page: Any, explorer: Any, spec: Spec, stored: StoredExplorer, where: str
+) -> int:
+    """Drive one explorer through its walk; return how many settings were checked.
+
+    Each setting must show what scanlab computes for it now, or, for an explorer declared
+    `reproducible=False` (measured timings), the output stored for that setting.
+    """
+    driver = Driver(page, explorer, spec)
+    counts = [0] * len(spec.names)
+
+    def check(step: str) -> None:
+        setting = spec.setting(tuple(driver.index))
+        if spec.reproducible:
+            want = _expected(spec, setting)
+        else:
+            want = expected_view(stored.outputs(driver.index))
+            assert "Error" not in want[0], f"{where}: stored output for {setting} is an error"
+        view, _ = driver.wait_until_shown(want)
+        assert len(view) == 1, f"{where}: {len(view)} outputs visible after {step}, want 1"
+        got_text = " ".join(view[0]["text"].split())
+        assert got_text == want[0], (
+            f"{where}: after {step}, the page shows\n  {got_text!r}\n"
+            f"but {spec.render_name}({setting}) gives\n  {want[0]!r}"
+        )
+        assert view[0]["images"] == want[1], f"{where}: after {step}, images shown != {want[1]}"
+        if want[1]:  # figures: the very PNG stored for this setting, not just any image
+            shown_pngs = [src.split(",", 1)[-1] for src in view[0]["srcs"]]
+            assert shown_pngs == stored_images(stored.outputs(driver.index)), (
+                f"{where}: after {step}, the figure shown is not the one stored for {setting}"
+            )
+        for i in range(len(spec.names)):
+            assert driver.current(i) == driver.index[i], (
+                f"{where}: control {spec.names[i]!r} shows option {driver.current(i)}, "
+                f"expected {driver.index[i]} after {step}"
+            )
+
+    check("loading")
+    checked = 1
+    for i, target in walk(spec):
+        method = "keyboard" if counts[i] % 2 == 0 else "click"
+        counts[i] += 1
+        label = spec.labels[i][target]
+        driver.move(i, target, method)
+        check(f"{method} moved {spec.names[i]!r} to {label!r}")
+        checked += 1
+    for i, n in enumerate(counts):
+        if len(spec.values[i]) > 1:
+            assert n >= 2, f"{where}: control {spec.names[i]!r} was not moved both ways"
+    return checked
+
+
+@pytest.mark.timeout(1800)  # the first call of each scanlab graph compiles with Numba
+@pytest.mark.parametrize("page_name", toc_pages())
+def test_page_explorers_work_without_a_kernel(
+    browser: Any, site_url: str, built_site: Path, page_name: str
+) -> None:
+    html = (built_site / f"{page_name}.html").read_text("utf-8")
+    count = expected_explorers(html)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    seen = watch(context, page)
+    try:
+        page.goto(f"{site_url}/{page_name}.html", wait_until="load")
+        if count:
+            wait_for_explorers(page, count)
+        page.wait_for_load_state("networkidle")
+        explorers = page.locator(".scanlab-explorer").all()
+        assert len(explorers) == count, f"{page_name}: {len(explorers)} explorers, want {count}"
+        stored = stored_explorers(html)
+        assert len(stored) == count
+        for n, (explorer, saved) in enumerate(zip(explorers, stored, strict=True), start=1):
+            explorer.scroll_into_view_if_needed()
+            assert "jupyter-widgets-disconnected" in (explorer.get_attribute("class") or ""), (
+                "the static site should mark widget views disconnected (book.css relies on it)"
+            )
+            spec = Spec.parse(explorer.locator(".scanlab-spec").get_attribute("data-spec"))
+            where = f"{page_name} explorer {n} ({spec.render_name})"
+            _check_explorer(page, explorer, spec, saved, where)
+            if spec.free or explorer.locator(".scanlab-live-only").count():
+                # kernel-only inputs hidden, the note shown instead
+                assert explorer.locator(".scanlab-live-only").is_hidden(), where
+                assert explorer.locator(".scanlab-static-only").is_visible(), where
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.evaluate("document.activeElement?.blur(); window.scrollTo(0, 0)")
+        page.screenshot(path=str(ARTIFACTS / f"{page_name.replace('/', '_')}.png"), full_page=True)
+        assert not seen.problems(), f"{page_name}:\n" + "\n".join(seen.problems())
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_name", toc_pages())
+def test_page_widget_state_within_budget(built_site: Path, page_name: str) -> None:
+    html = (built_site / f"{page_name}.html").read_text("utf-8")
+    size = widget_state_bytes(html)
+    assert size <= STATE_BUDGET, (
+        f"{page_name} stores {size / 1000:.0f} KB of widget state, over the "
+        f"{STATE_BUDGET / 1000:.0f} KB budget: fewer options, text instead of figures"
+    )

@@ -1,0 +1,83 @@
+"""Chapter 2 on the built site shows the numbers scanlab computes."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scanlab import ScanlabInputError
+from scanlab.polynomial import (
+    EXPLORER_COEFFICIENTS,
+    EXPLORER_X,
+    check_n_steps,
+    describe_polynomial,
+    format_steps,
+    numpy_polynomial,
+    polynomial_steps,
+    running_total_function,
+)
+
+
+def _page(site: Path) -> str:
+    return html.unescape((site / "chapters" / "02-polynomial.html").read_text("utf-8"))
+
+
+def _words(text: str) -> str:
+    """Whitespace collapsed: the page wraps long messages to fit its text column."""
+    return " ".join(text.split())
+
+
+def _explorer_texts(site: Path) -> list[str]:
+    """The text of every precomputed explorer output, read from the page's widget state."""
+    raw = (site / "chapters" / "02-polynomial.html").read_text("utf-8")
+    match = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', raw, re.S
+    )
+    assert match, "no widget state on the page"
+    state = json.loads(match.group(1))["state"]
+    return [
+        "".join(out.get("text", "") for out in model["state"].get("outputs", []))
+        for model in state.values()
+        if model["model_name"] == "OutputModel"
+    ]
+
+
+def test_the_notes_example_and_its_steps_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    steps = polynomial_steps(np.asarray([1, 0, 2], dtype=np.float32), 3)
+    assert steps.total == 19.0
+    for line in format_steps(steps).splitlines():
+        assert line in text
+    assert f"steps run = {steps.n_steps} | powers used = {steps.power.tolist()}" in text
+
+
+def test_numpy_comparison_appears(built_site: Path) -> None:
+    text = _page(built_site)
+    rng = np.random.default_rng(2016)  # the page's seed and draw
+    long_coefficients = rng.uniform(-1, 1, size=50)
+    assert f"numpy: {numpy_polynomial(long_coefficients, 0.9):.12f}" in text
+    assert "np.polyval([1, 0, 2], 3):  11" in text
+
+
+def test_the_traps_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    parent = np.array([1.0, 2.0, 3.0, 100.0, 200.0])
+    leaked = running_total_function()(parent[:3], 5)
+    assert f"n_steps = 5 -> {leaked}" in text
+    words = _words(text)
+    assert "Sequence 0 has shape (3,) but the Scan's required number of steps is 5" in words
+    with pytest.raises(ScanlabInputError) as err:
+        check_n_steps(5, values=[1.0, 2.0, 3.0])
+    assert str(err.value) in words
+
+
+def test_every_explorer_setting_is_on_the_page(built_site: Path) -> None:
+    shown = _explorer_texts(built_site)
+    for coefficients in EXPLORER_COEFFICIENTS:
+        for x in EXPLORER_X:
+            assert describe_polynomial(coefficients, x) + "\n" in shown, (coefficients, x)

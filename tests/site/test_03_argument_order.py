@@ -1,0 +1,111 @@
+"""Chapter 3 on the built site shows what the probe measures, computed again here."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+
+from scanlab.signature import (
+    describe_signature,
+    error_message,
+    fibonacci,
+    first_minus_second,
+    probe,
+)
+
+PAGE = "03-argument-order.html"
+
+
+def _raw(site: Path) -> str:
+    return (site / "chapters" / PAGE).read_text("utf-8")
+
+
+def _page(site: Path) -> str:
+    return html.unescape(_raw(site))
+
+
+def _everything():
+    x, y, F = pt.vector("x"), pt.vector("y"), pt.vector("F")
+    z, W, b = pt.scalar("z"), pt.matrix("W"), pt.vector("b")
+    return probe(
+        sequences=[dict(input=x, taps=[-1, 0, 1]), y],
+        outputs_info=[dict(initial=F, taps=[-2, -1]), None, z],
+        non_sequences=[W, b],
+    )
+
+
+def step(x_t, h_tm1):  # module level, so its name in the TypeError is just "step"
+    return x_t + h_tm1
+
+
+def test_probe_tables_and_def_lines_appear(built_site: Path) -> None:
+    raw, text = _raw(built_site), _page(built_site)
+    everything = _everything()
+    assert everything.def_line() in text
+    A, k = pt.vector("A"), pt.iscalar("k")
+    power = probe(outputs_info=pt.ones_like(A), non_sequences=[A], n_steps=k)
+    assert power._repr_html_() in raw  # the chapter's table, cell for cell
+    F0 = pt.lvector("F")
+    fib = probe(outputs_info=[dict(initial=F0, taps=[-2, -1])], n_steps=k)
+    assert fib._repr_html_() in raw
+    seq = pt.vector("x")
+    assert probe(sequences=[dict(input=seq, taps=[1, -1])]).def_line() in text
+    assert probe(outputs_info=[dict(initial=F0, taps=[-1, -2])], n_steps=k).def_line() in text
+
+
+def test_docstring_example_count_appears(built_site: Path) -> None:
+    names = ("Sequence1", "Sequence2", "Sequence3", "Output1")
+    s1, s2, s3, o1 = (pt.vector(n) for n in names)
+    o2, o3, a1, a2 = (pt.scalar(n) for n in ("Output2", "Output3", "Argument1", "Argument2"))
+    signature = probe(
+        sequences=[dict(input=s1, taps=[-3, 2, -1]), s2, dict(input=s3, taps=3)],
+        outputs_info=[dict(initial=o1, taps=[-3, -5]), dict(initial=o2, taps=None), o3],
+        non_sequences=[a1, a2],
+    )
+    text = _page(built_site)
+    assert f"documented: 10 | received: {len(signature)}" in text
+    assert "received but not documented: ['Output2[t-1]']" in text
+    assert signature.warnings[0] in text
+
+
+def test_computed_numbers_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    numbers = fibonacci(12).tolist()
+    assert f"scan       : {numbers}" in text
+    squares = np.arange(6.0) ** 2
+    assert f"scan, taps [1, -1]: {first_minus_second(squares, (1, -1)).tolist()}" in text
+    steps = first_minus_second(np.arange(10.0), (-1, 1))
+    assert f"{len(steps)} steps: {steps.tolist()}" in text
+
+
+def test_error_messages_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    V = pytensor.shared(np.eye(2), name="V")
+    X, h0, c = pt.matrix("X"), pt.vector("h"), pt.vector("c")
+    strict = error_message(
+        lambda: pytensor.scan(lambda x_t: V @ x_t, sequences=[X], strict=True,
+                              return_updates=False),
+        width=80,
+    )
+    assert strict.startswith("MissingInputError")
+    assert strict in text
+    count = error_message(
+        lambda: pytensor.scan(step, sequences=[X], outputs_info=[h0], non_sequences=[c],
+                              return_updates=False)
+    )
+    assert count == "TypeError: step() takes 2 positional arguments but 3 were given"
+    assert count in text
+
+
+def test_every_explorer_setting_is_on_the_page(built_site: Path) -> None:
+    text = _page(built_site)
+    sequences = [(), ((0,),), ((-1, 0, 1),), ((0,), (0,)), ((-1, 0, 1), (0,))]
+    outputs = [(None,), ((-1,),), ((-2, -1),), ((-2, -1), None, (-1,))]
+    for seqs, outs, n in itertools.product(sequences, outputs, [0, 1, 2]):
+        for line in describe_signature(seqs, outs, n).splitlines():
+            assert line in text, (seqs, outs, n, line)

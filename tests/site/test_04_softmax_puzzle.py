@@ -1,0 +1,65 @@
+"""Chapter 4 on the built site shows the shapes and sums scanlab computes."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+
+from scanlab.rnn import (
+    ACTIVATIONS,
+    FIXES,
+    RNNSizes,
+    describe_rnn,
+    run_fixes,
+    run_rnn,
+    static_shapes,
+)
+from scanlab.softmax import compare_softmax
+
+
+def _page(site: Path) -> str:
+    return html.unescape((site / "chapters" / "04-softmax-puzzle.html").read_text("utf-8"))
+
+
+def test_the_puzzle_and_both_hypotheses_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    legacy = run_rnn("softmax-2016")
+    assert legacy.s.shape == (3, 1, 15)
+    assert f"Theano 0.8 (reproduced): s.shape = {legacy.s.shape}" in text
+    assert f"Theano 0.8 (reproduced): h.shape = {legacy.h.shape}" in text
+    for activation in ("sigmoid", "softmax-axis-none"):
+        assert f"s.shape = {run_rnn(activation).s.shape}" in text
+    assert str(legacy.X) in text  # the input matrix, printed as numpy prints it
+
+
+def test_softmax_experiments_and_the_trap_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    for result in compare_softmax(np.zeros(15), np.zeros((2, 5))).values():
+        assert str(result) in text
+    trap = compare_softmax([1.0, 2.0, 3.0], [[1, 2, 3], [1, 1, 1]])["PyTensor softmax(matrix)"]
+    assert str(trap) in text
+    assert "[0.787, 0.213]" in text
+
+
+def test_predicted_shapes_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    static = static_shapes("softmax-2016", RNNSizes())
+    assert f"s.type.shape = {static['s']}" in text
+    assert "s.shape = [ 3  1 15]" in text
+
+
+def test_fixes_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    fixed = run_fixes()
+    for name in FIXES:
+        assert name in text
+        assert f"{name:37}{fixed[name].shape!s:12}True" in text
+
+
+def test_explorer_settings_are_on_the_page(built_site: Path) -> None:
+    text = _page(built_site)
+    for activation in ACTIVATIONS:
+        for line in describe_rnn(activation, steps=5, n_hidden=2, n_out=4).splitlines():
+            assert line in text

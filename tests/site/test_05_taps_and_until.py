@@ -1,0 +1,75 @@
+"""Chapter 5 on the built site shows the numbers scanlab.taps computes."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+
+from scanlab.explorer import render_outputs
+from scanlab.taps import (
+    ar2,
+    ar2_function,
+    backwards_total,
+    describe_ar2,
+    describe_newton,
+    fibonacci,
+    moving_window,
+    newton_sqrt,
+    window_indices,
+)
+
+
+def _page(site: Path) -> str:
+    return html.unescape((site / "chapters" / "05-taps-and-until.html").read_text("utf-8"))
+
+
+def test_output_taps_numbers_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    assert str(fibonacci(10)) in text  # numpy's print format, as in the cell
+    assert str(np.round(ar2(0.5, 0.3, (1.0, 2.0), 8, c=1.0), 6)) in text
+
+
+def test_sequence_taps_numbers_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    x = np.arange(1.0, 8.0) ** 2
+    averaged = moving_window(x)
+    assert f"length {len(averaged)}" in text and len(averaged) == len(x) - 2
+    for step, indices in enumerate(window_indices(len(x), [-1, 0, 1])):
+        assert f"step {step}: reads x{list(indices)}  ->  {averaged[step]:.4f}" in text
+    weighted = moving_window(np.arange(10.0), (1, 10, 100), (-2, 0, 3))
+    assert str(weighted) in text
+
+
+def test_until_and_go_backwards_numbers_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    iterates = newton_sqrt(2.0, 1.0, 1e-10, 50)
+    assert f"n_steps = 50, result.shape = {iterates.shape}" in text
+    assert str(iterates) in text
+    assert f"n_steps =  3 -> result.shape = {newton_sqrt(2.0, 1.0, 1e-10, 3).shape}" in text
+    raw = backwards_total([1.0, 2.0, 3.0, 4.0])
+    assert f"raw result      : {raw}" in text
+    assert f"raw result[::-1]: {raw[::-1]}" in text
+
+
+def test_newton_explorer_leaves_are_on_the_page(built_site: Path) -> None:
+    text = _page(built_site)
+    for a in (2.0, 1000.0):
+        for max_steps in (5, 20):
+            for line in describe_newton(a, 1e-6, max_steps).splitlines():
+                assert line in text
+
+
+def test_ar2_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> None:
+    text = _page(built_site)
+    for phi1, phi2 in [(1.0, -0.3), (1.6, -0.9), (-0.5, 0.3)]:
+        (output,) = render_outputs(describe_ar2, {"phi1": phi1, "phi2": phi2})
+        assert output["data"]["image/png"] in text, (phi1, phi2)
+
+
+def test_initial_length_trap_appears(built_site: Path) -> None:
+    text = _page(built_site)
+    raw = ar2_function()
+    assert f"initial [7, 5, 0, 1]: {raw(np.array([7.0, 5.0, 0.0, 1.0]), 1.0, 1.0, 0.0, 5)}" in text
+    assert f"initial [1], n_steps=5: shape {raw(np.array([1.0]), 1.0, 1.0, 0.0, 5).shape}" in text

@@ -1,0 +1,42 @@
+"""Chapter 6 on the built site shows the walks scanlab.randomness computes."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+
+from scanlab.explorer import render_outputs
+from scanlab.randomness import describe_walk, moves, random_walk, repeating_walk
+
+
+def _page(site: Path) -> str:
+    return html.unescape((site / "chapters" / "06-randomness.html").read_text("utf-8"))
+
+
+def test_repeated_draw_and_threaded_walk_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    same = repeating_walk(42, 5)
+    assert f"positions: {np.round(same, 4)}" in text
+    assert f"moves    : {np.round(moves(same), 4)}" in text
+    assert np.allclose(moves(same), moves(same)[0])  # what the page claims
+    walk = random_walk(42, 5)
+    assert f"positions: {np.round(walk, 4)}" in text
+    assert f"moves    : {np.round(moves(walk), 4)}" in text
+    assert f"numpy    : {np.round(np.random.default_rng(42).normal(size=5), 4)}" in text
+
+
+def test_long_walk_numbers_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    assert f"end of the walk: {random_walk(0, 1000)[-1]:.4f}" in text
+    assert f"end at {repeating_walk(0, 1000)[-1]:.2f}" in text
+
+
+def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> None:
+    # Each leaf is a PNG in the embedded widget state; matplotlib's PNGs are byte-for-byte
+    # reproducible, so the picture drawn here must be on the page.
+    text = _page(built_site)
+    for seed, n_steps in [(42, 100), (0, 10), (2, 1000)]:
+        (output,) = render_outputs(describe_walk, {"seed": seed, "n_steps": n_steps})
+        assert output["data"]["image/png"] in text, (seed, n_steps)

@@ -1,0 +1,159 @@
+import numpy as np
+import pytest
+
+from scanlab.checks import ScanlabInputError
+from scanlab.compiled import compile_count
+from scanlab.gradients import (
+    FULL,
+    TRUNCATIONS,
+    GradientCheck,
+    bptt_function,
+    bptt_gradients,
+    check_gradients,
+    describe_power_gradient,
+    finite_difference_gradients,
+    power_gradient,
+    power_gradient_formula,
+    power_gradient_function,
+    rnn_loss_function,
+    rnn_targets,
+    scan_loops,
+)
+from scanlab.memory import scan_buffers
+from scanlab.power import power_function
+from scanlab.rnn import PARAM_NAMES, RNNSizes, rnn_weights
+
+A = np.array([0.5, 1.0, 2.0, -1.5])
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 7])
+def test_gradient_through_scan_is_k_times_A_to_the_k_minus_1(k):
+    np.testing.assert_allclose(power_gradient(A, k), k * A ** (k - 1), rtol=1e-12)
+    np.testing.assert_allclose(power_gradient_formula(A, k), k * A ** (k - 1))
+
+
+@pytest.mark.parametrize("truncate", TRUNCATIONS)
+@pytest.mark.parametrize("k", [1, 2, 4, 6])
+def test_truncated_gradient_keeps_only_the_last_steps(truncate, k):
+    expected = min(truncate, k) * A ** (k - 1)
+    np.testing.assert_allclose(power_gradient(A, k, truncate), expected, rtol=1e-12)
+    np.testing.assert_allclose(power_gradient_formula(A, k, truncate), expected)
+
+
+def test_truncation_changes_the_answer():
+    full = power_gradient([2.0], 5)
+    cut = power_gradient([2.0], 5, truncate=2)
+    assert full.tolist() == [80.0]
+    assert cut.tolist() == [32.0]
+
+
+def test_gradient_graph_has_a_backward_loop():
+    assert scan_loops(power_gradient_function()) == ["scan_fn", "grad_of_scan_fn"]
+    assert scan_loops(power_function("ones", "last")) == ["scan_fn"]
+
+
+def test_gradient_keeps_every_step_but_result_last_does_not():
+    a, k = np.linspace(0.5, 1.0, 7), 11
+    forward = scan_buffers(power_function("ones", "last"), a, k)
+    backward = scan_buffers(power_gradient_function(), a, k)
+    assert [b.shape for b in forward] == [(7,)]
+    assert (k + 1, 7) in [b.shape for b in backward]
+    assert sum(b.nbytes for b in backward) > 2 * (k + 1) * 7 * 8
+
+
+def test_no_compile_when_moving_k_or_truncation():
+    power_gradient([1.0], 2)
+    power_gradient([1.0], 2, 1)
+    before = compile_count()
+    for k in range(1, 5):
+        for t in (FULL, *TRUNCATIONS):
+            power_gradient(np.arange(k + 1.0), k, t)
+    assert compile_count() == before
+
+
+def test_describe_power_gradient():
+    text = describe_power_gradient(5, [2.0], 2)
+    assert "grad by scan              = [32.0]" in text
+    assert "formula 2 * A**4" in text
+    assert "agree (rtol 1e-12)        : True" in text
+    assert "truncation drops 3 of 5 steps" in text
+    assert "truncation drops" not in describe_power_gradient(2, [2.0], 3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"A": [1.0], "k": 0}, r"k must be a whole number >= 1, got 0"),
+        ({"A": [[1.0]], "k": 2}, r"A must be a 1-d vector"),
+        ({"A": [1.0], "k": 2, "truncate": 5}, r"truncate must be one of -1, 1, 2, 3; got 5"),
+    ],
+)
+def test_power_gradient_bad_input(kwargs, message):
+    with pytest.raises(ScanlabInputError, match=message):
+        power_gradient(**kwargs)
+    with pytest.raises(ScanlabInputError, match=message):
+        power_gradient_formula(**kwargs)
+
+
+SIZES = RNNSizes(steps=3, n_in=4, n_hidden=3, n_out=5)
+
+
+def _rnn():
+    X = np.random.default_rng(5).uniform(-2, 2, (SIZES.steps, SIZES.n_in))
+    return X, rnn_targets(SIZES), rnn_weights(SIZES, seed=3)
+
+
+def test_bptt_matches_finite_differences():
+    X, y, params = _rnn()
+    checks = check_gradients(X, y, params)
+    assert [c.name for c in checks] == list(PARAM_NAMES)
+    for check in checks:
+        assert check.shape == params[check.name].shape
+        assert check.largest > 0
+        assert check.ok(1e-6), check
+
+
+def test_bptt_gradient_is_not_trivially_zero_and_changes_the_loss():
+    X, y, params = _rnn()
+    loss, grads = bptt_gradients(X, y, params)
+    stepped = {n: params[n] - 0.1 * grads[n] for n in PARAM_NAMES}
+    assert bptt_gradients(X, y, stepped)[0] < loss  # a gradient step goes downhill
+
+
+def test_finite_differences_detect_a_wrong_gradient():
+    X, y, params = _rnn()
+    numeric = finite_difference_gradients(X, y, params)
+    wrong = GradientCheck("wh", (3, 3), float(np.abs(numeric["wh"]).max()), 1e-2)
+    assert not wrong.ok()
+
+
+def test_rnn_gradient_keeps_every_hidden_state():
+    X, y, params = _rnn()
+    args = (X, y, *(params[n] for n in PARAM_NAMES))
+    forward = [b.shape for b in scan_buffers(rnn_loss_function(), *args)]
+    backward = [b.shape for b in scan_buffers(bptt_function(), *args)]
+    assert (SIZES.n_hidden,) in forward  # the loss alone keeps only the latest h
+    assert (SIZES.steps + 1, SIZES.n_hidden) in backward  # BPTT keeps h for every step
+
+
+def test_rnn_targets_are_labels():
+    y = rnn_targets(SIZES, seed=1)
+    assert y.shape == (SIZES.steps,)
+    assert ((0 <= y) & (y < SIZES.n_out)).all()
+    assert (y == rnn_targets(SIZES, seed=1)).all()
+
+
+def test_rnn_bad_input():
+    X, y, params = _rnn()
+    with pytest.raises(ScanlabInputError, match=r"y must be one whole-number label per step"):
+        bptt_gradients(X, y[:2], params)
+    with pytest.raises(ScanlabInputError, match=r"params must be a dict with keys wx, wh"):
+        bptt_gradients(X, y, {"wx": params["wx"]})
+    with pytest.raises(ScanlabInputError, match=r"X must be a 2-d matrix"):
+        bptt_gradients(X[0], y, params)
+    with pytest.raises(ScanlabInputError, match=r"eps must be between 0 and 1, got 2.0"):
+        finite_difference_gradients(X, y, params, eps=2.0)
+    with pytest.raises(ScanlabInputError, match=r"activation must be one of"):
+        bptt_gradients(X, y, params, activation="relu")
+    with pytest.raises(ScanlabInputError, match=r"sizes must be an RNNSizes, got tuple"):
+        rnn_targets((3, 4, 3, 5))
