@@ -55,3 +55,12 @@ def test_no_scan_no_buffers():
     x = pt.vector("x")
     f = pytensor.function([x], x * 2)
     assert scan_buffers(f, [1.0]) == []
+
+
+def test_largest_first_is_a_stable_order():
+    from scanlab.memory import largest_first
+
+    small = Buffer("sit-sot", (1, 2), 8)
+    big_a, big_b = Buffer("mit-mot", (9, 2), 8), Buffer("sit-sot", (9, 2), 8)
+    assert largest_first([small, big_b, big_a]) == [big_a, big_b, small]
+    assert largest_first([big_a, small, big_b]) == [big_a, big_b, small]

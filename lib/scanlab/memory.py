@@ -123,3 +123,12 @@ def peak_memory(f: Function, *args, repeat: int = 2) -> float:
     finally:
         tracemalloc.stop()
     return peak / 1e6
+
+
+def largest_first(buffers: list[Buffer]) -> list[Buffer]:
+    """Buffers by size, largest first (ties by text): a stable order for printing.
+
+    The order of Scan nodes and of same-kind buffers in a compiled graph can differ between
+    processes, so anything stored and compared (nbval) should be sorted this way.
+    """
+    return sorted(buffers, key=lambda b: (-b.nbytes, str(b)))
