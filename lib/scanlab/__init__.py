@@ -1,8 +1,14 @@
 """scanlab: the library behind *scan, step by step*.
 
-Small modules, one concept each, named in the book's vocabulary: `power` (chapter 1),
-`memory` (what a compiled scan allocates), `explorer` (widgets that work with and without
-a kernel), `checks` (clear errors on bad input), `compiled` (compile once per process).
+Small modules, one concept each, named in the book's vocabulary.
+
+Shared by every chapter: `checks` (clear errors on bad input), `compiled` (compile once per
+process, counted), `memory` (what a compiled scan allocates), `explorer` (widgets that work
+with and without a kernel).
+
+One per chapter: `power` (1, A**k), `polynomial` (2, sequences), `signature` (3, the order of
+fn's arguments), `rnn` and `softmax` (4, the shape puzzle), `taps` (5, taps and until),
+`randomness` (6), `gradients` (7), `performance` (8), `legacy` (appendix, Theano to PyTensor).
 """
 
 from scanlab.checks import ScanlabInputError
