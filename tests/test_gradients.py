@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, scan_loops
 from scanlab.gradients import (
     FULL,
     TRUNCATIONS,
@@ -17,7 +17,6 @@ from scanlab.gradients import (
     power_gradient_function,
     rnn_loss_function,
     rnn_targets,
-    scan_loops,
 )
 from scanlab.memory import scan_buffers
 from scanlab.power import power_function

@@ -8,7 +8,7 @@ import pytest
 
 from scanlab import Choice, Free, ScanlabInputError, explorer
 from scanlab.checks import parse_numbers
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, has_loop
 from scanlab.polynomial import (
     EXPLORER_COEFFICIENTS,
     EXPLORER_X,
@@ -17,7 +17,6 @@ from scanlab.polynomial import (
     coefficients_label,
     describe_polynomial,
     format_steps,
-    has_loop,
     numpy_polynomial,
     polynomial,
     polynomial_components,

@@ -76,3 +76,12 @@ def test_gradient_through_the_loop_matches_calculus():
     f = pytensor.function([A, k], grad)
     a = np.array([0.5, 1.5, 2.0])
     np.testing.assert_allclose(f(a, 3), 3 * a**2)
+
+
+def test_scan_loops_and_has_loop():
+    from scanlab.compiled import has_loop, scan_loops
+
+    assert scan_loops(power_function("ones", "all")) == ["scan_fn"]
+    assert has_loop(power_function("ones", "all"))
+    x = pytensor.tensor.vector("x")
+    assert not has_loop(pytensor.function([x], x + 1))

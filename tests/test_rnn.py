@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from scanlab import Choice, explorer
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, has_loop
 from scanlab.rnn import (
     ACTIVATIONS,
     FIXES,
@@ -23,7 +23,6 @@ from scanlab.rnn import (
     rnn_weights,
     run_fixes,
     run_rnn,
-    runs_a_loop,
     shared_params,
     static_shapes,
     symbolic_params,
@@ -170,8 +169,8 @@ def test_compiling_only_the_shape_drops_the_loop():
     params = symbolic_params()
     _, s = rnn_outputs(X, params)
     f = pytensor.function([X, *(params[n] for n in PARAM_NAMES)], s.shape)
-    assert not runs_a_loop(f)
-    assert runs_a_loop(rnn_function("softmax-2016"))
+    assert not has_loop(f)
+    assert has_loop(rnn_function("softmax-2016"))
     for sizes in (RNNSizes(), RNNSizes(6, 2, 4, 9)):
         p = rnn_weights(sizes)
         shape = f(rnn_inputs(sizes), *(p[n] for n in PARAM_NAMES))

@@ -32,3 +32,18 @@ def function(*args, **kwargs) -> Function:
 def compiled[**P, R](builder: Callable[P, R]) -> Callable[P, R]:
     """Memoise a builder that creates and compiles a graph (its arguments must be hashable)."""
     return functools.cache(builder)
+
+
+def scan_loops(f: Function) -> list[str]:
+    """The name of every Scan loop left in compiled `f`, e.g. ['scan_fn', 'grad_of_scan_fn'].
+
+    Rewrites may replace a loop by array code (chapter 2) or add one (a gradient, chapter 7).
+    """
+    from pytensor.scan.op import Scan
+
+    return [node.op.name for node in f.maker.fgraph.toposort() if isinstance(node.op, Scan)]
+
+
+def has_loop(f: Function) -> bool:
+    """Whether compiled `f` still contains a Scan, so that calling it runs a loop."""
+    return bool(scan_loops(f))

@@ -23,7 +23,6 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 from pytensor.compile.executor import Function
-from pytensor.scan.op import Scan
 from pytensor.tensor.variable import TensorVariable
 
 from scanlab.checks import ScanlabInputError, as_count, as_number, as_vector, one_of
@@ -113,11 +112,6 @@ def describe_power_gradient(k: int, A=(0.5, 1.0, 2.0), truncate: int = FULL) -> 
         lines.append(f"full gradient {k} * A**{k - 1:<7} = {full.tolist()} (truncation drops "
                      f"{k - truncate} of {k} steps)")
     return "\n".join(lines)
-
-
-def scan_loops(f: Function) -> list[str]:
-    """The name of every Scan loop in compiled `f`, e.g. ['scan_fn', 'grad_of_scan_fn']."""
-    return [node.op.name for node in f.maker.fgraph.toposort() if isinstance(node.op, Scan)]
 
 
 # --- the notes' RNN: back-propagation through time ------------------------------------

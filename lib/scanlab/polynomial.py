@@ -23,7 +23,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.polynomial import polynomial as np_polynomial
 from pytensor.compile.executor import Function
-from pytensor.scan.op import Scan
 
 from scanlab.checks import ScanlabInputError, as_count, as_number, as_vector, one_of
 from scanlab.compiled import compiled, function
@@ -146,11 +145,6 @@ def numpy_polynomial(coefficients, x) -> float:
     """The same sum by numpy.polynomial (lowest power first, like the notes)."""
     coefficients, x = _coefficients_and_x(coefficients, x)
     return float(np_polynomial.polyval(x, coefficients))
-
-
-def has_loop(f: Function) -> bool:
-    """Whether compiled `f` still contains a Scan (rewrites may replace a loop by array code)."""
-    return any(isinstance(node.op, Scan) for node in f.maker.fgraph.toposort())
 
 
 # --- n_steps longer than a sequence -------------------------------------------------------

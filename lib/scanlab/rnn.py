@@ -20,7 +20,6 @@ import pytensor
 import pytensor.tensor as pt
 from matplotlib.figure import Figure
 from pytensor.compile.executor import Function
-from pytensor.scan.op import Scan
 from pytensor.tensor.special import softmax
 from pytensor.tensor.variable import TensorVariable
 
@@ -228,11 +227,6 @@ def run_rnn(
     params = rnn_weights(sizes, seed)
     h, s, after = rnn_function(activation)(X, *(params[n] for n in PARAM_NAMES))
     return RNNRun(activation, sizes, X, h, s, after)
-
-
-def runs_a_loop(f: Function) -> bool:
-    """Whether compiled `f` still contains a Scan (so calling it runs the loop)."""
-    return any(isinstance(node.op, Scan) for node in f.maker.fgraph.apply_nodes)
 
 
 def fixed_outputs(X, params: dict[str, TensorVariable]) -> dict[str, TensorVariable]:
