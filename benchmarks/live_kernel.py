@@ -140,7 +140,7 @@ def main() -> int:
 
     print(f"worst medians: move {1000 * worst_move:.3f} ms ({verdict(worst_move)} the "
           f"{GOAL_MS:.0f} ms goal); Free recompute {1000 * worst_recompute:.2f} ms "
-          f"({verdict(worst_recompute)} it; a figure costs its matplotlib draw); "
+          f"({verdict(worst_recompute)} it); "
           f"compiles during changes: {compiled_per_change}")
     return 1 if compiled_per_change else 0
 

@@ -78,3 +78,19 @@ def browser() -> Iterator[object]:
     require_browser()
     with launch() as chromium:
         yield chromium
+
+
+def stored_outputs(site: Path, page: str) -> list[dict]:
+    """Every output stored in the widgets of a built page (e.g. 'chapters/06-randomness')."""
+    import json
+    import re
+
+    text = (site / f"{page}.html").read_text("utf-8")
+    found = re.findall(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
+    )
+    outputs = []
+    for block in found:
+        for model in json.loads(block)["state"].values():
+            outputs += model.get("state", {}).get("outputs", [])
+    return outputs

@@ -60,5 +60,5 @@ def test_explorer_leaves_reuse_one_compile() -> None:
     for seed in (0, 1, 2):
         for n_steps in (10, 100):
             outputs = render_outputs(randomness.describe_walk, {"seed": seed, "n_steps": n_steps})
-            assert "image/png" in outputs[0]["data"]
+            assert outputs[0]["data"]["text/html"].startswith("<svg")
     assert compile_count() == before

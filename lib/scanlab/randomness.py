@@ -26,6 +26,7 @@ from pytensor.compile.executor import Function
 
 from scanlab.checks import as_count, one_of
 from scanlab.compiled import compiled, function
+from scanlab.sketch import COLORS, LineChart, series
 
 Threading = Literal["outputs_info", "non_sequence"]
 THREADINGS: tuple[Threading, ...] = ("outputs_info", "non_sequence")
@@ -138,6 +139,20 @@ def walk_figure(seed: int, n_steps: int) -> Figure:
     return fig
 
 
-def describe_walk(seed: int, n_steps: int) -> Figure:
-    """Explorer leaf: the walk for this seed and length (one compiled function for every leaf)."""
-    return walk_figure(seed, n_steps)
+def describe_walk(seed: int, n_steps: int) -> LineChart:
+    """Explorer leaf: both walks as an SVG chart (one compiled function for every leaf).
+
+    The same picture as `walk_figure`, drawn fast enough to follow typing in a live kernel.
+    """
+    good = random_walk(seed, n_steps)
+    bad = repeating_walk(seed, n_steps)
+    t = np.arange(0, n_steps + 1)
+    return LineChart(
+        f"seed {seed}, {n_steps} steps: end at {good[-1]:.3f}",
+        (
+            series("rng in outputs_info", t, np.r_[0.0, good], color=COLORS[0]),
+            series("rng as non-sequence", t, np.r_[0.0, bad], color=COLORS[1], dashed=True),
+        ),
+        xlabel="step",
+        ylabel="position",
+    )

@@ -27,6 +27,7 @@ from pytensor.scan.utils import until
 
 from scanlab.checks import ScanlabInputError, as_count, as_number, as_vector
 from scanlab.compiled import compiled, function
+from scanlab.sketch import COLORS, LineChart, series
 
 MAX_STEPS = 100_000
 MAX_TAP = 50
@@ -113,9 +114,23 @@ def ar2_figure(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40, c: float
     return fig
 
 
-def describe_ar2(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40) -> Figure:
-    """Explorer leaf: the AR(2) series for these coefficients (compiled once for all of them)."""
-    return ar2_figure(phi1, phi2, start, n)
+def describe_ar2(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40) -> LineChart:
+    """Explorer leaf: the AR(2) series as an SVG chart (compiled once for all coefficients).
+
+    The same picture as `ar2_figure`, drawn fast enough to follow typing in a live kernel.
+    """
+    values = ar2(phi1, phi2, start, n)
+    start = as_vector("start", start)
+    sign = "−" if phi2 < 0 else "+"  # "+ -0.9" reads badly
+    return LineChart(
+        f"x[t] = {phi1:g}·x[t-1] {sign} {abs(phi2):g}·x[t-2]",
+        (
+            series("start (not in result)", [0, 1], start, color=COLORS[2], line=False,
+                   marker="hollow"),
+            series("scan result", np.arange(2, n + 2), values, color=COLORS[0], marker="dot"),
+        ),
+        xlabel="t",
+    )
 
 
 # --- Sequence taps: a moving window ------------------------------------------------------------
