@@ -80,17 +80,16 @@ def browser() -> Iterator[object]:
         yield chromium
 
 
+def page_text(site: Path, page: str) -> str:
+    """A built page's HTML with entities decoded (e.g. page 'chapters/01-power')."""
+    import html
+
+    return html.unescape((site / f"{page}.html").read_text("utf-8"))
+
+
 def stored_outputs(site: Path, page: str) -> list[dict]:
     """Every output stored in the widgets of a built page (e.g. 'chapters/06-randomness')."""
-    import json
-    import re
+    from tests.browser.chromium import widget_state
 
-    text = (site / f"{page}.html").read_text("utf-8")
-    found = re.findall(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
-    )
-    outputs = []
-    for block in found:
-        for model in json.loads(block)["state"].values():
-            outputs += model.get("state", {}).get("outputs", [])
-    return outputs
+    state = widget_state((site / f"{page}.html").read_text("utf-8"))
+    return [out for model in state.values() for out in model["state"].get("outputs", [])]

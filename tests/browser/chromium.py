@@ -148,16 +148,25 @@ def watch(context: Any, page: Any) -> Watch:
 # ---------------------------------------------------------------------------------------------
 
 
-def expected_explorers(html: str) -> int:
-    """How many explorers a built page displays (from its embedded widget state)."""
+def widget_state_json(html: str) -> str:
+    """The widget state a built page embeds, as its JSON text ('' when it has none)."""
     import re
 
     match = re.search(
         r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
     )
-    if not match:
-        return 0
-    state = json.loads(match.group(1))["state"]
+    return match.group(1) if match else ""
+
+
+def widget_state(html: str) -> dict[str, Any]:
+    """The embedded widget models of a built page, by model id ({} when it has none)."""
+    text = widget_state_json(html)
+    return json.loads(text)["state"] if text else {}
+
+
+def expected_explorers(html: str) -> int:
+    """How many explorers a built page displays (from its embedded widget state)."""
+    state = widget_state(html)
     return sum(
         "scanlab-explorer" in model["state"].get("_dom_classes", [])
         for model in state.values()
@@ -201,12 +210,9 @@ class StoredExplorer:
 
 def stored_explorers(html: str) -> list[StoredExplorer]:
     """The explorers a page displays, in page order, from its embedded widget state."""
-    match = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
-    )
-    if not match:
+    state = widget_state(html)
+    if not state:
         return []
-    state = json.loads(match.group(1))["state"]
     views = re.findall(
         r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', html, re.S
     )
@@ -222,12 +228,7 @@ def stored_explorers(html: str) -> list[StoredExplorer]:
 
 def widget_state_bytes(html: str) -> int:
     """Size of the page's embedded widget state (UTF-8 bytes)."""
-    import re
-
-    match = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S
-    )
-    return len(match.group(1).encode()) if match else 0
+    return len(widget_state_json(html).encode())
 
 
 def wait_for_explorers(page: Any, count: int, timeout_ms: int = 30_000) -> None:

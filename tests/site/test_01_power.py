@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
 
 from scanlab.memory import allocations
 from scanlab.power import describe_power, power, power_function
+from tests.conftest import page_text
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "01-power.html").read_text("utf-8"))
+    return page_text(site, "chapters/01-power")
 
 
 def test_the_notes_outputs_appear(built_site: Path) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +18,12 @@ from scanlab.polynomial import (
     polynomial_steps,
     running_total_function,
 )
+from tests.browser.chromium import widget_state
+from tests.conftest import page_text
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "02-polynomial.html").read_text("utf-8"))
+    return page_text(site, "chapters/02-polynomial")
 
 
 def _words(text: str) -> str:
@@ -34,12 +33,8 @@ def _words(text: str) -> str:
 
 def _explorer_texts(site: Path) -> list[str]:
     """The text of every precomputed explorer output, read from the page's widget state."""
-    raw = (site / "chapters" / "02-polynomial.html").read_text("utf-8")
-    match = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', raw, re.S
-    )
-    assert match, "no widget state on the page"
-    state = json.loads(match.group(1))["state"]
+    state = widget_state((site / "chapters" / "02-polynomial.html").read_text("utf-8"))
+    assert state, "no widget state on the page"
     return [
         "".join(out.get("text", "") for out in model["state"].get("outputs", []))
         for model in state.values()

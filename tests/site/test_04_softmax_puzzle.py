@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +16,11 @@ from scanlab.rnn import (
     static_shapes,
 )
 from scanlab.softmax import compare_softmax
+from tests.conftest import page_text
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "04-softmax-puzzle.html").read_text("utf-8"))
+    return page_text(site, "chapters/04-softmax-puzzle")
 
 
 def test_the_puzzle_and_both_hypotheses_appear(built_site: Path) -> None:

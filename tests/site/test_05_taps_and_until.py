@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +18,11 @@ from scanlab.taps import (
     newton_sqrt,
     window_indices,
 )
-from tests.conftest import stored_outputs
+from tests.conftest import page_text, stored_outputs
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "05-taps-and-until.html").read_text("utf-8"))
+    return page_text(site, "chapters/05-taps-and-until")
 
 
 def test_output_taps_numbers_appear(built_site: Path) -> None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
 
 from scanlab.explorer import render_outputs
 from scanlab.randomness import describe_walk, moves, random_walk, repeating_walk
-from tests.conftest import stored_outputs
+from tests.conftest import page_text, stored_outputs
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "06-randomness.html").read_text("utf-8"))
+    return page_text(site, "chapters/06-randomness")
 
 
 def test_repeated_draw_and_threaded_walk_appear(built_site: Path) -> None:

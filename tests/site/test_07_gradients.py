@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +19,11 @@ from scanlab.gradients import (
 )
 from scanlab.memory import scan_buffers
 from scanlab.rnn import PARAM_NAMES, RNNSizes, rnn_weights
+from tests.conftest import page_text
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "07-gradients.html").read_text("utf-8"))
+    return page_text(site, "chapters/07-gradients")
 
 
 def test_gradient_and_formula_appear(built_site: Path) -> None:

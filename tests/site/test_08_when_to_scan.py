@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import numpy as np
 
 from scanlab.performance import Benchmark, backends, build
+from tests.conftest import page_text
 
 
 def _page(site: Path) -> str:
-    return html.unescape((site / "chapters" / "08-when-to-scan.html").read_text("utf-8"))
+    return page_text(site, "chapters/08-when-to-scan")
 
 
 def test_polynomial_and_cumsum_appear(built_site: Path) -> None:
