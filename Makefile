@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := assets/vendor
 HTML_MANAGER := node_modules/@jupyter-widgets/html-manager/dist
+NOTO := node_modules/@fontsource/noto-sans-sc
 
 .PHONY: book test lab serve env vendor notebooks lint constraints clean benchmarks
 
@@ -21,7 +22,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-# The site serves the widget manager, require.js and MathJax itself: copied from the
+# The site serves the widget manager, require.js, MathJax and its CJK font itself: copied from the
 # npm packages pinned in package-lock.json, never fetched from a CDN.
 vendor: $(VENDOR)/.copied
 $(VENDOR)/.copied: package.json package-lock.json
@@ -31,6 +32,11 @@ $(VENDOR)/.copied: package.json package-lock.json
 	cp $(HTML_MANAGER)/embed-amd.js $(HTML_MANAGER)/*.woff2 $(HTML_MANAGER)/*.woff \
 	   $(HTML_MANAGER)/*.ttf $(HTML_MANAGER)/*.eot $(HTML_MANAGER)/*.svg $(VENDOR)/widgets/
 	cp -r node_modules/mathjax/es5/. $(VENDOR)/mathjax/
+	# Noto Sans SC (regular only; bold is synthesised) for the notes' Chinese, in unicode-range
+	# slices; the CSS keeps only the woff2 sources, the files the site ships.
+	mkdir -p $(VENDOR)/fonts/files
+	sed -E "s#, url\(\./files/[^)]*\.woff\) format\('woff'\)##" $(NOTO)/400.css > $(VENDOR)/fonts/noto-sans-sc.css
+	cp $(NOTO)/files/*-400-normal.woff2 $(VENDOR)/fonts/files/
 	touch $@
 
 book: env vendor

@@ -1,0 +1,120 @@
+"""The notes' Chinese draws as real glyphs on a machine without CJK fonts.
+
+The site serves Noto Sans SC itself (Makefile: vendor), split into unicode-range slices. On
+such a machine the only way two different Chinese characters can draw differently is that
+font: without it both are the same empty box (the .notdef glyph). So, for every page with
+Chinese text, in Chromium: the slices it needs load from the site itself, and characters
+drawn with the page's own font stack differ from each other.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.chromium import ARTIFACTS, watch
+from tests.conftest import page_text, toc_pages
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FONT_BUDGET = 400_000  # bytes of font slices one page may fetch
+
+# Draw two characters with the font of the element that holds them; return whether the
+# pixels differ (real glyphs) and the loaded Noto Sans SC faces.
+DRAW = """
+([el, a, b]) => {
+  const style = getComputedStyle(el);
+  const font = `${style.fontSize} ${style.fontFamily}`;
+  const draw = (ch) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 64;
+    const ctx = canvas.getContext("2d");
+    ctx.font = font; ctx.textBaseline = "top"; ctx.fillText(ch, 4, 4);
+    return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  const loaded = [...document.fonts].filter(
+    (f) => f.family.replace(/["']/g, "") === "Noto Sans SC" && f.status === "loaded").length;
+  return {differ: draw(a) !== draw(b), loaded, font};
+}
+"""
+
+
+def cjk_pages(site: Path) -> list[str]:
+    return [p for p in toc_pages() if CJK.search(page_text(site, p))]
+
+
+def system_has_cjk_font() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    return bool(out.strip())
+
+
+def test_the_book_quotes_chinese(built_site: Path) -> None:
+    pages = cjk_pages(built_site)
+    assert "chapters/index" in pages and "chapters/03-argument-order" in pages, pages
+
+
+@pytest.mark.parametrize("page_name", toc_pages())
+def test_chinese_draws_with_the_sites_own_font(
+    browser: Any, site_url: str, built_site: Path, page_name: str
+) -> None:
+    if not CJK.search(page_text(built_site, page_name)):
+        pytest.skip(f"{page_name} has no Chinese text")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    seen = watch(context, page)
+    fonts: dict[str, int] = {}  # Noto Sans SC slices fetched: url -> bytes
+
+    def on_response(response: Any) -> None:
+        if response.url.endswith(".woff2") and "noto-sans-sc" in response.url:
+            fonts[response.url] = len(response.body())
+
+    page.on("response", on_response)
+    try:
+        page.goto(f"{site_url}/{page_name}.html", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        # The prose (article body), not widget outputs: the quotes a reader reads.
+        holders = page.locator(
+            "article p, article td, article th, article li, article h1, article h2"
+        ).filter(has_text=CJK)
+        count = holders.count()
+        assert count, f"{page_name}: no prose element with Chinese text found"
+        checked = 0
+        for i in range(min(count, 6)):
+            el = holders.nth(i)
+            chars = list(dict.fromkeys(CJK.findall(el.inner_text())))
+            if len(chars) < 2:
+                continue
+            result = page.evaluate(DRAW, [el.element_handle(), chars[0], chars[1]])
+            assert result["differ"], (
+                f"{page_name}: {chars[0]!r} and {chars[1]!r} draw the same (empty boxes) with "
+                f"{result['font']}"
+            )
+            assert result["loaded"] > 0, f"{page_name}: no Noto Sans SC slice loaded"
+            checked += 1
+        assert checked, f"{page_name}: no element with two different Chinese characters"
+        assert fonts, f"{page_name}: no Noto Sans SC slice was fetched"
+        # From the site itself (watch() fails the test on any other host).
+        assert all("/_static/vendor/fonts/files/" in url for url in fonts), sorted(fonts)
+        total = sum(fonts.values())
+        assert total <= FONT_BUDGET, f"{page_name} fetched {total} bytes of font slices"
+        assert not seen.problems(), "\n".join(seen.problems())
+        ARTIFACTS.mkdir(exist_ok=True)
+        holders.first.screenshot(path=str(ARTIFACTS / f"cjk_{page_name.replace('/', '_')}.png"))
+    finally:
+        context.close()
+
+
+def test_this_machine_has_no_system_cjk_font_in_ci() -> None:
+    """CI installs no CJK font (.ci/run), so the glyph test above proves the web font works."""
+    import os
+
+    if os.environ.get("CI", "").lower() != "true":
+        pytest.skip("checked in CI only (a developer may have CJK fonts installed)")
+    assert not system_has_cjk_font(), "a system CJK font is installed: the glyph test proves less"
