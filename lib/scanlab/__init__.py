@@ -8,10 +8,13 @@ with and without a kernel), `sketch` (small SVG line charts for explorer outputs
 
 One per chapter: `power` (1, A**k), `polynomial` (2, sequences), `signature` (3, the order of
 fn's arguments), `rnn` and `softmax` (4, the shape puzzle), `taps` (5, taps and until),
-`randomness` (6), `gradients` (7), `performance` (8), `legacy` (appendix, Theano to PyTensor).
+`randomness` (6), `gradients` (7), `performance` (8), `explain` and `diagnosis` (9, explain any
+scan call before it runs: arguments, steps, result shapes, problems), `legacy` (appendix,
+Theano to PyTensor).
 """
 
 from scanlab.checks import ScanlabInputError
+from scanlab.explain import explain
 from scanlab.explorer import Choice, Explorer, Free, explorer
 
-__all__ = ["Choice", "Explorer", "Free", "ScanlabInputError", "explorer"]
+__all__ = ["Choice", "Explorer", "Free", "ScanlabInputError", "explain", "explorer"]

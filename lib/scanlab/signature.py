@@ -19,6 +19,7 @@ checked against plain Python.
 from __future__ import annotations
 
 import html
+import inspect
 import keyword
 import re
 import textwrap
@@ -194,7 +195,7 @@ def _label_inputs(items: list[Any], prefix: str, key: str | None, taken: set[str
             labelled.append(entry)
             continue
         value = entry[key] if isinstance(entry, dict) else entry
-        variable = pt.as_tensor_variable(value)
+        variable = value if isinstance(value, Variable) else pt.as_tensor_variable(value)
         name = getattr(variable, "name", None)
         if not name or name in taken:
             name = f"{prefix}[{i}]"
@@ -244,28 +245,44 @@ def _describe_type(variable: Variable) -> tuple[str, tuple[int | None, ...] | No
     return str(variable.type), (tuple(shape) if shape is not None else None), dtype
 
 
-def probe(
+@dataclass(frozen=True)
+class Recording:
+    """What one real `pytensor.scan` call did with a recording step function.
+
+    The machinery shared by `probe` (chapter 3) and `scanlab.explain` (chapter 9): scan is
+    called as a reader would call it, the recorder notes what fn receives and returns, and
+    whatever scan raises is kept, not raised.
+    """
+
+    arguments: tuple[Argument, ...]  # what fn received, in order (empty if fn never ran)
+    received: tuple[Variable, ...]  # the symbolic variables themselves, in the same order
+    returned: Any  # fn's own return value, or None when fn was never called
+    outputs: Any  # what scan returned, or None when it raised
+    error: Exception | None  # what scan (or fn) raised
+    call_error: str | None  # Python's message when fn's parameters do not fit the arguments
+    warnings: tuple[str, ...]
+    sequences: list[Any]  # the entries as passed to scan (unnamed inputs named after their place)
+    outputs_info: list[Any]
+    non_sequences: list[Any]
+    called: bool = False  # whether scan called fn at all
+
+
+def record_scan(
+    fn: Callable[..., Any] | None,
     sequences: Any = None,
     outputs_info: Any = None,
     non_sequences: Any = None,
     *,
     n_steps: Any = None,
     strict: bool = False,
-    fn: Callable[..., Any] | None = None,
-) -> Signature:
-    """Run `pytensor.scan` with a recording step function; report what it received, in order.
+    go_backwards: bool = False,
+    truncate_gradient: int = -1,
+) -> Recording:
+    """Call `pytensor.scan(..., return_updates=False)` with a recording fn; never raises
+    what scan raises (it is returned in `Recording.error`). Nothing is compiled.
 
-    The arguments are those of `pytensor.scan`. With `fn=None` the recorder returns a
-    placeholder per entry of outputs_info (an output's own previous value, or a constant for
-    an output without initial value); pass your own `fn` to probe it as it is (it is called
-    with the same arguments, after they are recorded). Nothing is compiled. Warnings scan
-    raises while building are captured in `Signature.warnings`, not printed.
+    `fn=None` records with a placeholder step (each output returns its own prior value).
     """
-    if _is_one_step(n_steps):
-        raise ScanlabInputError(
-            "n_steps must not be 1 for a probe: with n_steps=1 scan skips the loop and hands fn "
-            "the inputs themselves, not per-step slices"
-        )
     taken: set[str] = set()
     seqs = _label_inputs(_as_list(sequences), "sequences", "input", taken)
     outs = _label_inputs(_as_list(outputs_info), "outputs_info", "initial", taken)
@@ -284,28 +301,87 @@ def probe(
 
     received: list[Variable] = []
     returned: list[Any] = []
+    call_error: list[str] = []
 
     def recorder(*args: Variable) -> Any:
         received.extend(args)
-        result = fn(*args) if fn is not None else _placeholder_outputs(args, outs)
+        if fn is None:
+            result = _placeholder_outputs(args, outs)
+        else:
+            try:  # Python's own check, before fn runs: do the parameters fit?
+                inspect.signature(fn).bind(*args)
+            except TypeError as exc:
+                call_error.append(str(exc))
+            except ValueError:  # no signature (some builtins): let the call decide
+                pass
+            result = fn(*args)
         returned.append(result)
         return result
 
+    outputs, error = None, None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pytensor.scan(
-            recorder,
-            sequences=seqs,
-            outputs_info=outs,
-            non_sequences=non_seqs,
-            n_steps=n_steps,
-            strict=strict,
-            return_updates=False,
-        )
+        try:
+            outputs = pytensor.scan(
+                recorder,
+                sequences=seqs,
+                outputs_info=outs,
+                non_sequences=non_seqs,
+                n_steps=n_steps,
+                go_backwards=go_backwards,
+                truncate_gradient=truncate_gradient,
+                strict=strict,
+                return_updates=False,
+            )
+        except Exception as exc:  # kept for the caller: probe raises it, explain explains it
+            error = exc
     arguments = _identify(received, seqs, outs, non_seqs, seq_sources, out_sources)
-    result = returned[0]
+    return Recording(
+        arguments=tuple(arguments),
+        received=tuple(received),
+        returned=returned[0] if returned else None,
+        outputs=outputs,
+        error=error,
+        call_error=call_error[0] if call_error else None,
+        warnings=tuple(str(w.message) for w in caught),
+        sequences=seqs,
+        outputs_info=outs,
+        non_sequences=non_seqs,
+        called=bool(received) or bool(returned),
+    )
+
+
+def probe(
+    sequences: Any = None,
+    outputs_info: Any = None,
+    non_sequences: Any = None,
+    *,
+    n_steps: Any = None,
+    strict: bool = False,
+    fn: Callable[..., Any] | None = None,
+) -> Signature:
+    """Run `pytensor.scan` with a recording step function; report what it received, in order.
+
+    The arguments are those of `pytensor.scan`. With `fn=None` the recorder returns a
+    placeholder per entry of outputs_info (an output's own previous value, or a constant for
+    an output without initial value); pass your own `fn` to probe it as it is (it is called
+    with the same arguments, after they are recorded). Nothing is compiled. Warnings scan
+    raises while building are captured in `Signature.warnings`, not printed; an error scan
+    raises is raised (`scanlab.explain` explains it instead).
+    """
+    if _is_one_step(n_steps):
+        raise ScanlabInputError(
+            "n_steps must not be 1 for a probe: with n_steps=1 scan skips the loop and hands fn "
+            "the inputs themselves, not per-step slices"
+        )
+    recording = record_scan(
+        fn, sequences, outputs_info, non_sequences, n_steps=n_steps, strict=strict
+    )
+    if recording.error is not None:
+        raise recording.error
+    result = recording.returned
     n_outputs = len(result) if isinstance(result, (list, tuple)) else 1
-    return Signature(tuple(arguments), n_outputs, tuple(str(w.message) for w in caught))
+    return Signature(recording.arguments, n_outputs, recording.warnings)
 
 
 def _placeholder_outputs(args: Sequence[Variable], outs: list[Any]) -> Any:
