@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import html
+import importlib
 import itertools
 import json
 import re
@@ -22,12 +23,16 @@ from scanlab.checks import ScanlabInputError, parse_numbers
 from scanlab.compiled import compile_count
 from scanlab.explorer import (
     MAX_LEAVES,
+    _Progress,
     html_text,
     normalise_space,
     output_text,
     render_outputs,
 )
 from scanlab.power import describe_power
+
+# `scanlab.explorer` the attribute is the function; the module is this one.
+explorer_module = importlib.import_module("scanlab.explorer")
 
 
 def describe(k: int, word: str = "x", A=(1, 2)) -> str:
@@ -285,8 +290,7 @@ def test_free_input_recomputes_and_shows_parse_errors() -> None:
     assert output_text(ex.live_output.outputs) == "k=5 word=x A=(3.0, 4.0, 5.0)\n"
     ex.free[0].widget.value = "3, x"
     assert output_text(ex.live_output.outputs) == (
-        "ScanlabInputError: A must list numbers separated by commas or spaces; "
-        "'x' is not a number"
+        "ScanlabInputError: A must list numbers separated by commas or spaces; 'x' is not a number"
     )
     ex.free[0].widget.value = ""
     assert "A must list at least one number" in output_text(ex.live_output.outputs)
@@ -337,3 +341,152 @@ def test_free_section_records_the_parsed_setting_for_browser_tests() -> None:
     ex.free[0].widget.value = "x"
     assert record()["error"].startswith("ScanlabInputError: A must list numbers")
     assert parsed.layout.display == "none"
+
+
+# --- progress while rendering -------------------------------------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class _Line:
+    def __init__(self, opened: list) -> None:
+        self.shown: list[str] = []
+        self.closed = False
+        opened.append(self)
+
+    def show(self, text: str) -> None:
+        self.shown.append(text)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _progress(clock: _Clock, opened: list, total: int = 24, refuse: bool = False) -> _Progress:
+    return _Progress(
+        total,
+        after=1.0,
+        every=0.2,
+        clock=clock,
+        open_line=(lambda: None) if refuse else (lambda: _Line(opened)),
+    )
+
+
+def test_progress_says_nothing_while_rendering_is_fast() -> None:
+    clock, opened = _Clock(), []
+    progress = _progress(clock, opened)
+    for number in range(1, 25):
+        clock.now += 0.04  # 24 settings in 0.96 s
+        progress.rendering(number, {"k": number})
+    progress.close()
+    assert opened == []
+
+
+def test_progress_line_appears_when_slow_updates_in_place_and_is_removed() -> None:
+    clock, opened = _Clock(), []
+    progress = _progress(clock, opened)
+    for number in range(1, 25):
+        progress.rendering(number, {"k": number, "A": (1, 2)})
+        clock.now += 0.15
+    (line,) = opened  # one line, updated in place
+    assert line.shown[0].endswith("8 of 24 (k=8, A=(1, 2)) …")  # first after 1 s
+    assert "Rendering every setting of this explorer" in line.shown[0]
+    assert 1 < len(line.shown) < 24 - 7  # at most one update per 0.2 s
+    assert line.shown[-1].endswith(f"{7 + 2 * (len(line.shown) - 1) + 1} of 24 (k=24, A=(1, 2)) …")
+    assert not line.closed
+    progress.close()
+    assert line.closed
+
+
+def test_progress_asks_once_where_no_line_can_be_removed() -> None:
+    clock, asked = _Clock(), []
+    progress = _Progress(10, after=0.0, every=0.0, clock=clock, open_line=lambda: asked.append(1))
+    for number in range(1, 11):
+        clock.now += 1
+        progress.rendering(number, {"k": number})
+    progress.close()
+    assert asked == [1]
+
+
+def test_slow_explorer_outside_a_kernel_shows_no_progress(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(explorer_module, "PROGRESS_AFTER_S", 0.0)
+    ex = explorer(describe, Choice("k", [1, 2, 3]))
+    assert ex.shown_text() == "k=1 word=x A=(1, 2)\n"
+    assert capsys.readouterr() == ("", "")
+
+
+_PROGRESS_NOTEBOOK = [
+    "import importlib\nimport time\n\nfrom scanlab import Choice, explorer\n\n"
+    "importlib.import_module('scanlab.explorer').PROGRESS_AFTER_S = 0.3\n\n\n"
+    "def slow(k):\n    time.sleep(0.05)\n    return f'k={k}'",
+    "explorer(slow, Choice('k', range(20)))",  # 1 s: progress shown, then removed
+    "print('shown first')\nexplorer(slow, Choice('k', range(20)))",  # no progress: keeps print
+    "explorer(slow, Choice('k', range(3)))",  # fast: no progress at all
+]
+
+
+def test_progress_leaves_no_trace_in_stored_outputs_widget_state_or_strict_nbval(
+    tmp_path,
+) -> None:
+    """A real kernel: nbclient (what `nbconvert --execute` uses), then strict nbval."""
+    import subprocess
+    import sys
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in _PROGRESS_NOTEBOOK]
+    messages: dict[int, list[tuple[str, dict]]] = {}
+
+    class Recording(NotebookClient):
+        def process_message(self, msg, cell, cell_index):  # every iopub message of a cell
+            messages.setdefault(cell_index, []).append((msg["msg_type"], msg["content"]))
+            return super().process_message(msg, cell, cell_index)
+
+    client = Recording(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+    )
+    client.execute()
+
+    shown = [
+        c["data"].get("text/plain", "") for kind, c in messages[1] if kind == "update_display_data"
+    ]
+    assert shown and all("Rendering every setting of this explorer" in s for s in shown)
+    kinds = [kind for kind, _ in messages[1] if kind != "status"]
+    assert kinds.index("display_data") < kinds.index("clear_output")  # line, then removed
+    for index in (2, 3):  # after a print: clear_output would erase it; fast: nothing to say
+        kinds = {kind for kind, _ in messages[index]}
+        assert not kinds & {"update_display_data", "clear_output"}, index
+
+    for index in (1, 2, 3):
+        outputs = nb.cells[index].outputs
+        widget_outputs = [o for o in outputs if o.get("output_type") == "display_data"]
+        assert len(widget_outputs) == 1, outputs
+        assert set(widget_outputs[0]["data"]) == {
+            "text/plain",
+            "application/vnd.jupyter.widget-view+json",
+        }
+    assert nb.cells[2].outputs[0] == {
+        "name": "stdout",
+        "output_type": "stream",
+        "text": "shown first\n",
+    }
+    stored = nbformat.writes(nb)
+    assert "Rendering every setting" not in stored  # neither in outputs nor in widget state
+    assert "k=19" in stored  # the widget state does hold every rendered setting
+
+    path = tmp_path / "progress.ipynb"
+    path.write_text(stored, "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=",
+         "--nbval", "--nbval-current-env", "-q", str(path)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "4 passed" in result.stdout

@@ -35,6 +35,20 @@ control by keyboard and by mouse, and compares what is shown with what the rende
 values travel as `repr`s, so use literals (numbers, strings, tuples). Pass
 `reproducible=False` for outputs that change from run to run (timings): each setting is then
 compared with the output stored in the page.
+
+Design note: progress while rendering
+-------------------------------------
+Rendering every setting can take seconds (a cold compile). After `PROGRESS_AFTER_S`, the
+cell says what it is doing ("rendering setting 12 of 24 ...", updated in place), and the
+line is removed before the explorer is shown, so nothing of it is stored:
+- it is not a widget (no model in the page's widget state), but a display with a
+  `display_id`: first published with an EMPTY bundle (so strict nbval, which records
+  display_data but ignores `update_display_data` and `clear_output`, sees no compared
+  field), then filled and updated with `update_display_data`, then removed with
+  `clear_output()`, which nbclient (`nbconvert --execute`) and JupyterLab apply;
+- `clear_output()` clears the whole cell, so the line is shown only when the cell has shown
+  nothing else yet (tracked per execute request at the kernel's session, see
+  `_CellOutputs`), and only in a real kernel (not under `capture_output`).
 """
 
 from __future__ import annotations
@@ -46,6 +60,8 @@ import io
 import itertools
 import json
 import re
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -59,6 +75,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 Style = Literal["slider", "dropdown", "toggle", "radio"]
 
 MAX_LEAVES = 60  # rendered settings per explorer: keeps each page's widget state small
+PROGRESS_AFTER_S = 1.0  # an explorer that renders faster than this shows no progress at all
+PROGRESS_EVERY_S = 0.2  # at most five updates of the progress line a second
 
 _CONTROLS: dict[str, type[widgets.Widget]] = {
     "slider": widgets.SelectionSlider,
@@ -281,6 +299,165 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# --- progress while rendering (see the design note) -----------------------------------------
+
+_OUTPUT_MESSAGES = frozenset({"stream", "display_data", "execute_result", "error", "clear_output"})
+
+
+class _CellOutputs:
+    """Which execute requests (cells) have sent output so far, seen at the kernel's session.
+
+    Wraps the session's `send` once per kernel: every output message (streams from the IO
+    thread included) names its cell in `parent_header`.
+    """
+
+    def __init__(self, kernel: Any, current: str | None) -> None:
+        self.seen: set[str] = set()
+        self.installed_in = current  # outputs of this cell before now were not seen
+        session = kernel.session
+        original = session.send
+
+        def send(stream: Any, msg_or_type: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                if isinstance(msg_or_type, dict):
+                    kind = msg_or_type.get("header", {}).get("msg_type")
+                    parent = msg_or_type.get("parent_header", {}).get("msg_id")
+                else:
+                    kind = msg_or_type
+                    given = kwargs.get("parent", args[1] if len(args) > 1 else None) or {}
+                    parent = given.get("header", {}).get("msg_id")
+                if kind in _OUTPUT_MESSAGES and parent:
+                    self.seen.add(parent)
+            except Exception:  # never break the kernel's messaging for a progress line
+                pass
+            return original(stream, msg_or_type, *args, **kwargs)
+
+        session.send = send
+
+    def has_output(self, cell: str) -> bool:
+        """Whether `cell` has shown anything; unknown (True) for the cell that installed us."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()  # printed text reaches the session only when flushed
+            except Exception:
+                pass
+        return cell == self.installed_in or cell in self.seen
+
+
+def _kernel_shell() -> Any:
+    """The IPython shell of a real kernel sending to a frontend, else None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    publisher = getattr(shell, "display_pub", None)
+    # A capturing publisher (capture_output, a test) has no session: show nothing there.
+    if kernel is None or getattr(publisher, "session", None) is None:
+        return None
+    if not hasattr(kernel, "session"):
+        return None
+    return shell
+
+
+def _current_cell(shell: Any) -> str | None:
+    header = getattr(shell.display_pub, "parent_header", None) or {}
+    return header.get("msg_id")
+
+
+def _track_cell_outputs() -> _CellOutputs | None:
+    shell = _kernel_shell()
+    if shell is None:
+        return None
+    tracker = getattr(shell.kernel, "_scanlab_cell_outputs", None)
+    if tracker is None:
+        try:
+            tracker = _CellOutputs(shell.kernel, _current_cell(shell))
+            shell.kernel._scanlab_cell_outputs = tracker
+        except Exception:
+            return None
+    return tracker
+
+
+class _KernelLine:
+    """A line of text in the running cell, updated in place, then removed without a trace."""
+
+    def __init__(self) -> None:
+        from IPython.display import display
+
+        # Empty bundle first: strict nbval records this display_data but compares no field
+        # of it; every later change is an update_display_data, which nbval ignores.
+        self.handle = display({}, raw=True, display_id=True)
+
+    def show(self, text: str) -> None:
+        self.handle.update({"text/plain": text}, raw=True)
+
+    def close(self) -> None:
+        from IPython.display import clear_output
+
+        clear_output()  # nbclient and JupyterLab drop the line (and its display_id)
+
+
+def _kernel_line() -> _KernelLine | None:
+    """A progress line for the running cell, if one can be removed without a trace."""
+    tracker = _track_cell_outputs()
+    shell = _kernel_shell()
+    if tracker is None or shell is None:
+        return None
+    cell = _current_cell(shell)
+    if cell is None or tracker.has_output(cell):
+        return None  # clear_output would also erase what the cell showed before
+    return _KernelLine()
+
+
+class _Progress:
+    """Says which setting is rendering, once rendering has taken `after` seconds."""
+
+    def __init__(
+        self,
+        total: int,
+        *,
+        after: float,
+        every: float,
+        clock: Callable[[], float] = time.perf_counter,
+        open_line: Callable[[], Any] = _kernel_line,
+    ) -> None:
+        self.total = total
+        self.after = after
+        self.every = every
+        self.clock = clock
+        self.open_line = open_line
+        self.start = clock()
+        self.last = -float("inf")
+        self.line: Any = None
+        self.refused = False  # no line possible here: do not ask again
+
+    def rendering(self, number: int, setting: dict[str, Any]) -> None:
+        """Called before setting `number` (1-based) is rendered."""
+        now = self.clock()
+        if self.refused or now - self.start < self.after:
+            return
+        if self.line is None:
+            self.line = self.open_line()
+            if self.line is None:
+                self.refused = True
+                return
+        elif now - self.last < self.every:
+            return
+        self.last = now
+        shown = ", ".join(f"{k}={v!r}" for k, v in setting.items())
+        self.line.show(
+            f"Rendering every setting of this explorer (each is stored for the static page): "
+            f"{number} of {self.total} ({shown}) …"
+        )
+
+    def close(self) -> None:
+        if self.line is not None:
+            self.line.close()
+            self.line = None
+
+
 @dataclass
 class Explorer:
     """The widget tree of one explorer, plus what tests need to drive it."""
@@ -388,11 +565,17 @@ def explorer(
     controls = [_control(c, control_layout, styles) for c in choices]
 
     leaves: dict[tuple[int, ...], widgets.Output] = {}
-    for index in itertools.product(*(range(len(c.options)) for c in choices)):
-        setting = {c.name: c.options[i] for c, i in zip(choices, index, strict=True)}
-        out = widgets.Output(layout=shared)
-        out.outputs = render_outputs(render, setting)
-        leaves[index] = out
+    progress = _Progress(total, after=PROGRESS_AFTER_S, every=PROGRESS_EVERY_S)
+    try:
+        indices = itertools.product(*(range(len(c.options)) for c in choices))
+        for number, index in enumerate(indices, start=1):
+            setting = {c.name: c.options[i] for c, i in zip(choices, index, strict=True)}
+            progress.rendering(number, setting)
+            out = widgets.Output(layout=shared)
+            out.outputs = render_outputs(render, setting)
+            leaves[index] = out
+    finally:
+        progress.close()  # before the explorer is shown: clear_output must not erase it
 
     # Nest the choice with the fewest options outermost: fewest Stack and Link models.
     order = sorted(range(len(choices)), key=lambda i: len(choices[i].options))
@@ -546,3 +729,8 @@ def _free_section(
     )
     note.add_class("scanlab-static-only")
     return widgets.VBox([live, note], layout=layout)
+
+
+# Start watching cell outputs now (an import runs well before a chapter's explorer cells),
+# so the first explorer already knows whether its cell has shown anything.
+_track_cell_outputs()
