@@ -292,7 +292,11 @@ def _argument_count(recording: Recording) -> Problem:
 def _update_problems(updates: dict) -> list[Problem]:
     if not updates:
         return []
-    names = ", ".join(f"`{getattr(k, 'name', None) or k}`" for k in updates)
+    names = ", ".join(
+        f"`{k.name}`" if getattr(k, "name", None)
+        else ("an unnamed random generator" if isinstance(k.type, RandomType) else f"`{k}`")
+        for k in updates
+    )
     return [_problem(
         "updates", "error",
         f"fn returns an updates dictionary (for {names}), but with return_updates=False "

@@ -497,9 +497,8 @@ def python_loop(
 ) -> str:
     """The loop as Python text: NumPy arrays in place of tensors, fn called once per step."""
     lines = []
-    if go_backwards:
-        for s in seqs:
-            lines.append(f"{s.name} = {s.name}[::-1]  # go_backwards=True: from the end")
+    if go_backwards and seqs:
+        lines.append("# go_backwards=True: sequences are read from the end")
     n_outputs = len(explanation.results) or len(outs)
     for i in range(n_outputs):
         out = outs[i] if i < len(outs) else None
@@ -522,8 +521,12 @@ def python_loop(
         kind, index = a.source.split("]")[0].split("[")
         if kind == "sequences":
             s = seqs[int(index)]
-            offset = a.tap - min(min(s.taps), 0)
-            call.append(f"{s.name}[t]" if offset == 0 else f"{s.name}[t + {offset}]")
+            if go_backwards:  # scan reverses each tap's slice of the sequence
+                back = max(max(s.taps), 0) - a.tap
+                call.append(f"{s.name}[-1 - t]" if back == 0 else f"{s.name}[-1 - t - {back}]")
+            else:
+                offset = a.tap - min(min(s.taps), 0)
+                call.append(f"{s.name}[t]" if offset == 0 else f"{s.name}[t + {offset}]")
         elif kind == "outputs_info":
             o = outs[int(index)]
             call.append(_var(o) if not o.traced else f"{_var(o)}[{a.tap}]")

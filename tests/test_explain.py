@@ -1,0 +1,504 @@
+"""scanlab.explain: every diagnosis checked against what PyTensor really does with the call.
+
+Each of the ten problems is a broken call whose diagnosis must name the reader's variable,
+next to a check that PyTensor really fails (or silently misbehaves) that way. A seeded
+property test compares explain's step count, arguments and result shapes with a real
+`pytensor.scan`, evaluated cheaply (Python linker, no rewrites), over many random layouts.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import warnings
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+import pytest
+from pytensor.compile.mode import Mode
+from pytensor.graph.utils import MissingInputError
+from pytensor.scan.op import Scan
+
+from scanlab import ScanlabInputError, explain
+from scanlab.compiled import compile_count
+from scanlab.diagnosis import scan_node_steps
+
+CHEAP = Mode(linker="py", optimizer=None)  # evaluates a scan in milliseconds, no Numba
+
+
+def kinds(e):
+    return [p.kind for p in e.problems]
+
+
+def problem(e, kind):
+    found = [p for p in e.problems if p.kind == kind]
+    assert found, f"no {kind!r} in {kinds(e)}"
+    return found[0]
+
+
+def scan(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pytensor.scan(*args, return_updates=False, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# The ten problems
+
+
+def test_1_output_count():
+    x, h0 = pt.vector("x"), pt.scalar("h0")
+
+    def step(x_t, h_tm1):
+        return h_tm1 + x_t, 2 * x_t
+
+    e = explain(step, sequences=[x], outputs_info=[h0])
+    p = problem(e, "output_count")
+    assert p.severity == "error" and not e.ok
+    assert "[h0]" in p.message and "outputs_info=[h0, None]" in p.message
+    with pytest.raises(ValueError, match="Please provide None as outputs_info"):
+        scan(step, sequences=[x], outputs_info=[h0])
+    fixed = explain(step, sequences=[x], outputs_info=[h0, None])
+    assert fixed.ok and len(fixed.results) == 2
+
+
+def test_2_dtype_int_number_and_float32():
+    x = pt.vector("x")
+    assert pt.constant(0.0).dtype == "float32"  # what a float number becomes
+    e = explain(lambda x_t, h: h + x_t, sequences=[x], outputs_info=[0])
+    p = problem(e, "dtype")
+    assert "outputs_info[0]" in p.message and "int8" in p.message and "float64" in p.message
+    with pytest.raises(ValueError, match="has dtype int8"):
+        scan(lambda x_t, h: h + x_t, sequences=[x], outputs_info=[0])
+    h32 = pt.scalar("h32", dtype="float32")
+    e = explain(lambda x_t, h: h + x_t, sequences=[x], outputs_info=[h32])
+    assert "`h32`" in problem(e, "dtype").message
+    assert "h32.astype('float64')" in problem(e, "dtype").message
+    with pytest.raises(ValueError, match="has dtype float32"):
+        scan(lambda x_t, h: h + x_t, sequences=[x], outputs_info=[h32])
+    assert explain(lambda x_t, h: h + x_t, sequences=[x], outputs_info=[np.float64(0)]).ok
+
+
+def test_3_step_adds_or_drops_an_axis():
+    X, h0 = pt.matrix("X"), pt.scalar("h0")
+    e = explain(lambda x_t, h: h + x_t, sequences=[X], outputs_info=[h0])
+    p = problem(e, "ndim")
+    assert "`h0`" in p.message and "adds an axis" in p.message
+    assert "shape of one step" in p.message  # not shape_padleft, which PyTensor suggests
+    with pytest.raises(ValueError, match="shape_padleft"):
+        scan(lambda x_t, h: h + x_t, sequences=[X], outputs_info=[h0])
+    # a row of length 1 (Theano's softmax): the fix is in the step
+    hv = pt.vector("hv", shape=(15,))
+    e = explain(lambda h: pt.shape_padleft(h), outputs_info=[hv], n_steps=3)
+    assert "out[0]" in problem(e, "ndim").message
+    # a step that drops the axis
+    e = explain(lambda x_t, h: (h * x_t).sum(), sequences=[X], outputs_info=[pt.vector("hv")])
+    assert "drops an axis" in problem(e, "ndim").message
+    with pytest.raises(ValueError, match="0 dimension"):
+        scan(lambda x_t, h: (h * x_t).sum(), sequences=[X], outputs_info=[pt.vector("hv")])
+
+
+def test_4_static_shape_mismatch(caplog):
+    v = pt.vector("v")
+
+    def step(h, v):
+        return h * v
+
+    e = explain(step, outputs_info=[pt.zeros(1)], non_sequences=[v], n_steps=3)
+    p = problem(e, "static_shape")
+    assert "outputs_info[0]" in p.message and "(1,)" in p.message
+    assert "Inconsistency in the inner graph" in p.message
+    result = scan(step, outputs_info=[pt.zeros(1)], non_sequences=[v], n_steps=3)
+    with caplog.at_level(logging.CRITICAL), pytest.raises(TypeError, match="Inconsistency"):
+        pytensor.function([v], result, mode="FAST_COMPILE")
+    named = explain(step, outputs_info=[pt.vector("h1", shape=(1,))], non_sequences=[v], n_steps=3)
+    assert "`h1`" in problem(named, "static_shape").message
+    assert explain(step, outputs_info=[pt.zeros(v.shape)], non_sequences=[v], n_steps=3).ok
+
+
+def test_5_initial_value_shorter_than_taps():
+    F = pt.vector("F", shape=(1,))
+
+    def fib(a, b):
+        return a + b
+
+    e = explain(fib, outputs_info=[dict(initial=F, taps=[-2, -1])], n_steps=5)
+    p = problem(e, "initial_too_short")
+    assert "`F`" in p.message and "(2,)" in p.message
+    # PyTensor accepts it without a word (no error, no warning) and returns wrong results:
+    # here not even n_steps of them
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = pytensor.scan(fib, outputs_info=[dict(initial=F, taps=[-2, -1])], n_steps=5,
+                               return_updates=False)
+        values = pytensor.function([F], result, mode=CHEAP)(np.array([1.0]))
+    assert values.shape != (5,)
+    assert explain(fib, outputs_info=[dict(initial=np.array([0.0, 1.0]), taps=[-2, -1])],
+                   n_steps=5).ok
+
+
+def test_6_n_steps_past_the_end_and_negative():
+    coefficients = pt.vector("coefficients", shape=(3,))
+
+    def running(c, total):
+        return total + c
+
+    e = explain(running, sequences=[coefficients], outputs_info=[np.float64(0)], n_steps=5)
+    p = problem(e, "n_steps_past_end")
+    assert "`coefficients`" in p.message and "n_steps=3" in p.message
+    zero = pt.constant(0.0, dtype="float64")
+    result = scan(running, sequences=[coefficients], outputs_info=[zero], n_steps=5)
+    f = pytensor.function([coefficients], result, mode=CHEAP)
+    with pytest.raises(ValueError, match=r"Sequence 0 has shape \(3,\) but the Scan's required"):
+        f(np.array([1.0, 0.0, 2.0]))
+    e = explain(running, sequences=[coefficients], outputs_info=[np.float64(0)], n_steps=-2)
+    assert "n_steps=-2" in problem(e, "negative_n_steps").message
+    with pytest.raises(ValueError, match="length should not be negative"):
+        scan(running, sequences=[coefficients], outputs_info=[np.float64(0)], n_steps=-2)
+
+
+def test_7_sequences_of_different_lengths():
+    coefficients = pt.vector("coefficients", shape=(3,))
+    powers = pt.arange(10000)
+    e = explain(lambda c, p: c * p, sequences=[coefficients, powers])
+    p = problem(e, "sequences_differ")
+    assert p.severity == "warning" and e.ok
+    assert "the shortest, `coefficients`" in p.message
+    assert e.n_steps == 3
+    result = scan(lambda c, p: c * p, sequences=[coefficients, powers])
+    out = pytensor.function([coefficients], result, mode=CHEAP)(np.array([1.0, 0.0, 2.0]))
+    assert out.shape == (e.n_steps,)
+
+
+def test_8_updates_with_return_updates_false():
+    x = pt.vector("x")
+    count = pytensor.shared(0.0, name="count")
+
+    def step(x_t):
+        return 2 * x_t, {count: count + 1}
+
+    e = explain(step, sequences=[x])
+    assert "`count`" in problem(e, "updates").message
+    assert "outputs_info" in problem(e, "updates").message
+    with pytest.raises(ValueError, match="return_updates=False but Scan produced updates"):
+        pytensor.scan(step, sequences=[x], return_updates=False)
+
+
+def test_9_implicit_non_sequence():
+    x, u = pt.vector("x"), pt.scalar("u")
+    e = explain(lambda x_t: x_t * u, sequences=[x])
+    p = problem(e, "implicit_non_sequence")
+    assert p.severity == "warning" and "`u`" in p.message and "non_sequences=[..., u]" in p.message
+    strict = explain(lambda x_t: x_t * u, sequences=[x], strict=True)
+    assert problem(strict, "implicit_non_sequence").severity == "error"
+    # PyTensor adds u to the Scan node's inputs although fn never received it
+    result = scan(lambda x_t: x_t * u, sequences=[x])
+    node = result.owner if isinstance(result.owner.op, Scan) else result.owner.inputs[0].owner
+    assert u in node.inputs
+    V = pytensor.shared(np.eye(2), name="V")
+    X = pt.matrix("X")
+    uses_v = explain(lambda x_t: V @ x_t, sequences=[X])
+    assert "`V`" in problem(uses_v, "implicit_non_sequence").message
+    with pytest.raises(MissingInputError, match="shared variable V"):
+        scan(lambda x_t: V @ x_t, sequences=[X], strict=True)
+    assert explain(lambda x_t, u: x_t * u, sequences=[x], non_sequences=[u]).problems == ()
+
+
+def test_10_random_generator_not_threaded():
+    x = pt.vector("x")
+    rng = pytensor.shared(np.random.default_rng(0), name="rng")
+
+    def step(x_t):
+        return x_t + pt.random.normal(rng=rng)
+
+    e = explain(step, sequences=[x])
+    p = problem(e, "random_generator")
+    assert "`rng`" in p.message and "normal" in p.message and "outputs_info" in p.message
+    draws = pytensor.function([x], scan(step, sequences=[x]), mode=CHEAP)(np.zeros(4))
+    assert len(set(draws.tolist())) == 1  # every step the same draw
+
+    def threaded(rng_tm1):
+        next_rng, draw = pt.random.normal(rng=rng_tm1, return_next_rng=True)
+        return draw, next_rng
+
+    fixed = explain(threaded, outputs_info=[None, rng], n_steps=4)
+    assert fixed.problems == () and fixed.results[1].stacked is False
+    good, _ = scan(threaded, outputs_info=[None, rng], n_steps=4)
+    assert len(set(pytensor.function([], good, mode=CHEAP)().tolist())) == 4
+
+
+# ---------------------------------------------------------------------------------------
+# More problems and the report
+
+
+def test_argument_count_and_no_steps():
+    x, h0 = pt.vector("x"), pt.scalar("h0")
+
+    def step(h_tm1):
+        return 2 * h_tm1
+
+    e = explain(step, sequences=[x], outputs_info=[h0])
+    p = problem(e, "argument_count")
+    assert "step() takes 1 positional argument but 2 were given" in p.message
+    assert "def fn(x_t, h0_tm1)" in p.message
+    e = explain(step, outputs_info=[h0])
+    assert "n_steps" in problem(e, "no_steps").message and e.loop.startswith("# scan stopped")
+    with pytest.raises(ValueError, match="No information about the number of steps"):
+        scan(step, outputs_info=[h0])
+
+
+def test_step_error_keeps_the_argument_table():
+    e = explain(lambda x_t, W: x_t @ W, sequences=[np.zeros((5, 4))], non_sequences=[np.eye(3)])
+    assert "fn failed" in problem(e, "step_error").message
+    assert [a.shape for a in e.arguments] == [(4,), (3, 3)]
+
+
+def test_taps_none_warns():
+    e = explain(lambda s, o: s + o, sequences=[pt.vector("s")],
+                outputs_info=[dict(initial=pt.scalar("Output2"), taps=None)])
+    assert "taps is explicitly set to None" in problem(e, "taps_none").message
+    assert [a.role for a in e.arguments] == ["sequence", "prior result"]
+
+
+def test_arguments_n_steps_and_results_of_a_full_call():
+    x, y = pt.tensor("x", shape=(10, 3)), pt.tensor("y", shape=(7, 3))
+    F = pt.tensor("F", shape=(2, 3))
+    W = pt.matrix("W")
+
+    def step(x_tp1, x_tp2, y_t, F_tm2, F_tm1, W):
+        return F_tm1 + x_tp1, x_tp2 @ W
+
+    e = explain(step, sequences=[dict(input=x, taps=[1, 2]), y],
+                outputs_info=[dict(initial=F, taps=[-2, -1]), None], non_sequences=[W])
+    assert [a.source for a in e.arguments] == [
+        "sequences[0] x, tap 1", "sequences[0] x, tap 2", "sequences[1] y, tap 0",
+        "outputs_info[0] F, tap -2", "outputs_info[0] F, tap -1", "non_sequences[0] W",
+    ]
+    assert [a.role for a in e.arguments] == ["sequence"] * 3 + ["prior result"] * 2 + [
+        "non-sequence"
+    ]
+    assert e.arguments[0].tap == 1 and e.arguments[5].tap is None
+    assert e.n_steps == 7 and "x allows 8 (10 - 2 for taps [1, 2])" in e.n_steps_reason
+    assert [(r.step_shape, r.shape, r.dtype) for r in e.results] == [
+        ((3,), (7, 3), "float64"), ((None,), (7, None), "float64"),
+    ]
+    assert e.def_line() == "def step(x_tp1, x_tp2, y_t, F_tm2, F_tm1, W):"
+    text = str(e)
+    assert "n_steps: 7" in text and "the shortest, `y`" in text
+    page = e._repr_html_()
+    assert page.count("<tr") == 1 + 6 + 1 + 2 and "上次的结果" in page
+
+
+def test_example_values_and_variables_agree():
+    def step(x_t, h_tm1, W):
+        return pt.tanh(x_t @ W + h_tm1)
+
+    by_example = explain(step, sequences=[np.zeros((6, 4))], outputs_info=[np.zeros(5)],
+                         non_sequences=[[[0.0] * 5] * 4])
+    X, h, W = pt.tensor("X", shape=(6, 4)), pt.tensor("h", shape=(5,)), pt.tensor("W", shape=(4, 5))
+    by_variable = explain(step, sequences=[X], outputs_info=[h], non_sequences=[W])
+    assert by_example.n_steps == by_variable.n_steps == 6
+    assert [r.shape for r in by_example.results] == [r.shape for r in by_variable.results]
+    assert [(a.role, a.shape, a.dtype) for a in by_example.arguments] == [
+        (a.role, a.shape, a.dtype) for a in by_variable.arguments
+    ]
+
+
+def test_explain_never_compiles():
+    before = compile_count()
+    explain(lambda x_t, h: h + x_t, sequences=[np.zeros((4, 2))], outputs_info=[np.zeros(2)])
+    assert compile_count() == before
+
+
+def test_the_loop_runs_and_gives_scans_numbers():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(9, 2)), rng.normal(size=(6, 2))
+    F0, h0, W = rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(2, 2))
+
+    def step(x_tm1, x_tp1, y_t, F_tm3, F_tm1, h_tm1, W):
+        return F_tm1 * 0.5 + x_tm1 - F_tm3, h_tm1 @ W + y_t * x_tp1, x_tm1 * 2
+
+    kwargs = dict(sequences=[dict(input=x, taps=[-1, 1]), y],
+                  outputs_info=[dict(initial=F0, taps=[-3, -1]), h0, None], non_sequences=[W])
+    for go_backwards in (False, True):
+        e = explain(step, **kwargs, go_backwards=go_backwards)
+        assert e.ok, e.problems
+        space = {"np": np, "step": step, "sequences": [x, y], "outputs_info": [F0, h0, None],
+                 "non_sequences": [W]}
+        exec(e.loop, space)
+        symbolic = dict(sequences=[dict(input=pt.matrix("x"), taps=[-1, 1]), pt.matrix("y")],
+                        outputs_info=[dict(initial=pt.matrix("F0"), taps=[-3, -1]),
+                                      pt.vector("h0"), None],
+                        non_sequences=[pt.matrix("W")])
+        outputs = scan(step, **symbolic, go_backwards=go_backwards)
+        inputs = [symbolic["sequences"][0]["input"], symbolic["sequences"][1],
+                  symbolic["outputs_info"][0]["initial"], symbolic["outputs_info"][1],
+                  symbolic["non_sequences"][0]]
+        by_scan = pytensor.function(inputs, outputs, mode=CHEAP)(x, y, F0, h0, W)
+        for mine, theirs in zip(space["result"], by_scan, strict=True):
+            np.testing.assert_allclose(mine, theirs)
+
+
+def test_book_scans_explained():
+    A, k = pt.vector("A"), pt.iscalar("k")
+    power = explain(lambda prior_result, A: prior_result * A, outputs_info=pt.ones_like(A),
+                    non_sequences=A, n_steps=k)
+    assert power.ok and power.n_steps is None and "given as k" in power.n_steps_reason
+    assert [a.role for a in power.arguments] == ["prior result", "non-sequence"]
+    assert power.results[0].shape == (None, None)
+    assert explain(lambda p, A: p * A, outputs_info=np.ones(10), non_sequences=np.arange(10.0),
+                   n_steps=4).results[0].shape == (4, 10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(fn=3), r"fn must be callable"),
+        (dict(sequences=["abc"]), r"sequences\[0\] must be a PyTensor variable or an example"),
+        (dict(sequences=[[[1, 2], [3]]]), r"sequences\[0\] must be array-like"),
+        (dict(outputs_info=[object()]), r"outputs_info\[0\] must be a PyTensor variable"),
+        (dict(sequences=[dict(taps=[0])]), r"sequences\[0\] is a dict without 'input'"),
+        (dict(sequences=[dict(input=np.zeros(3), taps=[0.5])]), r"taps must be whole numbers"),
+        (dict(n_steps="3"), r"n_steps must be a whole number"),
+        (dict(go_backwards="yes"), r"go_backwards must be True or False"),
+        (dict(truncate_gradient=1.5), r"truncate_gradient must be a whole number"),
+    ],
+)
+def test_bad_input_that_is_not_a_scan_call(kwargs, message):
+    call = dict(fn=lambda x_t: x_t, sequences=[np.zeros(3)])
+    call.update(kwargs)
+    with pytest.raises(ScanlabInputError, match=message):
+        explain(**call)
+
+
+# ---------------------------------------------------------------------------------------
+# Random layouts, compared with a real scan (the oracle)
+
+
+def _random_layout(r: random.Random) -> dict:
+    features = [(), (2,), (3,)]
+    seqs = []
+    for _ in range(r.randint(0, 2)):
+        taps = sorted(r.sample(range(-2, 3), r.randint(1, 3)), key=lambda _: r.random())
+        span = max(max(taps), 0) - min(min(taps), 0)
+        seqs.append((taps, (span + r.randint(0, 6), *r.choice(features))))
+    outs = []
+    for _ in range(r.randint(0, 2)):
+        if r.random() < 0.3:
+            outs.append((None, r.choice(features)))
+        else:
+            taps = r.sample([-3, -2, -1], r.randint(1, 2))
+            outs.append((taps, r.choice(features)))
+    nons = [r.choice([(), (2,), (2, 3)]) for _ in range(r.randint(0, 2))]
+    allowed = min((s[1][0] - (max(max(s[0]), 0) - min(min(s[0]), 0)) for s in seqs), default=None)
+    choices = [None] if seqs else []
+    choices += [0, r.randint(0, allowed if allowed is not None else 6)]
+    choices += [1] if allowed is None or allowed >= 1 else []
+    n_steps = r.choice(choices)
+    if not outs:  # fn returns at least one value
+        outs.append((None, r.choice(features)))
+    return dict(seqs=seqs, outs=outs, nons=nons, n_steps=n_steps)
+
+
+def _real_call(layout: dict, rng: np.random.Generator):
+    """Named symbolic inputs, values for them, and the scan call's keyword arguments."""
+    inputs, values = [], []
+    sequences = []
+    for i, (taps, shape) in enumerate(layout["seqs"]):
+        v = pt.tensor(f"sequences[{i}]", shape=(None,) * len(shape))
+        inputs.append(v)
+        values.append(rng.normal(size=shape))
+        sequences.append(dict(input=v, taps=taps))
+    outputs_info = []
+    for i, (taps, feature) in enumerate(layout["outs"]):
+        if taps is None:
+            outputs_info.append(None)
+            continue
+        shape = feature if taps == [-1] else (-min(taps), *feature)
+        v = pt.tensor(f"outputs_info[{i}]", shape=(None,) * len(shape))
+        inputs.append(v)
+        values.append(rng.normal(size=shape))
+        outputs_info.append(dict(initial=v, taps=taps))
+    non_sequences = []
+    for i, shape in enumerate(layout["nons"]):
+        v = pt.tensor(f"non_sequences[{i}]", shape=(None,) * len(shape))
+        inputs.append(v)
+        values.append(rng.normal(size=shape))
+        non_sequences.append(v)
+    return inputs, values, dict(sequences=sequences, outputs_info=outputs_info,
+                                non_sequences=non_sequences, n_steps=layout["n_steps"])
+
+
+def _step_for(layout: dict, received: list):
+    features = [feature for _, feature in layout["outs"]]
+
+    def step(*args):
+        received.append([a.name for a in args])
+        total = sum((a.sum() for a in args), pt.constant(0.0, dtype="float64"))
+        outs = [pt.zeros(f, dtype="float64") + 0.1 * total for f in features]
+        return outs if len(outs) != 1 else outs[0]
+
+    return step
+
+
+def test_random_layouts_match_a_real_scan(capsys):
+    r, values_rng = random.Random(9), np.random.default_rng(9)
+    compared = 0
+    for _ in range(160):
+        layout = _random_layout(r)
+        inputs, values, call = _real_call(layout, values_rng)
+        real_names: list = []
+        outputs = scan(_step_for(layout, real_names), **call)
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        evaluated = pytensor.function(inputs, outputs, mode=CHEAP)(*values)
+        # explain gets example values half of the time, static-shaped variables otherwise
+        examples = iter(values)
+
+        def given(name, examples=examples, as_examples=compared % 2 == 0):
+            value = next(examples)
+            return value if as_examples else pt.tensor(name, shape=value.shape)
+
+        sequences = [dict(input=given(f"sequences[{i}]"), taps=s["taps"])
+                     for i, s in enumerate(call["sequences"])]
+        outputs_info = [None if o is None else dict(initial=given(f"outputs_info[{i}]"),
+                                                    taps=o["taps"])
+                        for i, o in enumerate(call["outputs_info"])]
+        non_sequences = [given(f"non_sequences[{i}]") for i in range(len(call["non_sequences"]))]
+        e = explain(_step_for(layout, []), sequences=sequences, outputs_info=outputs_info,
+                    non_sequences=non_sequences, n_steps=call["n_steps"])
+        assert e.ok, (layout, e.problems)
+        steps = {value.shape[0] for value in evaluated}
+        assert steps == {e.n_steps}, (layout, steps, e.n_steps)
+        if e.n_steps == 0:
+            # Zero steps: for an output that is not fed back the Python linker returns (0, 0)
+            # where Numba returns (0, *step) (measured): compare those with the static type
+            # of the real scan's output; outputs fed back must match exactly.
+            for i, (v, res) in enumerate(zip(outputs, e.results, strict=True)):
+                fed_back = i < len(call["outputs_info"]) and call["outputs_info"][i] is not None
+                if fed_back:
+                    assert evaluated[i].shape == res.shape, layout
+                else:
+                    static = (0, *v.type.shape[1:])
+                    assert len(static) == len(res.shape), layout
+                    assert all(a is None or a == b for a, b in zip(static, res.shape, strict=True))
+        else:
+            assert [tuple(v.shape) for v in evaluated] == [res.shape for res in e.results], layout
+        if call["n_steps"] != 1:  # with one step scan hands fn whole inputs, unnamed
+            assert [a.variable_name for a in e.arguments] == real_names[0], layout
+            roles = {"sequences": "sequence", "outputs_info": "prior result",
+                     "non_sequences": "non-sequence"}
+            assert [a.role for a in e.arguments] == [
+                roles[name.split("[")[0]] for name in real_names[0]
+            ]
+        compared += 1
+    with capsys.disabled():
+        print(f"\nexplain matched a real pytensor.scan on {compared} random layouts")
+    assert compared >= 150
+
+
+def test_scan_node_steps_reads_pytensors_count():
+    x = pt.tensor("x", shape=(10,))
+    result = scan(lambda a, b: a + b, sequences=[dict(input=x, taps=[-1, 1])])
+    assert scan_node_steps(result) == 8
+    assert scan_node_steps(scan(lambda a: a, sequences=[pt.vector("v")])) is None
