@@ -230,7 +230,8 @@ def _step_count_problems(seqs: list[Input], known: int | None, given: bool) -> l
             if known > allowed >= 0:
                 problems.append(_problem(
                     "n_steps_past_end", "error",
-                    f"n_steps={known}, but sequence {s.who} (length {s.shape[0]}"
+                    f"n_steps={known}, but sequence `{s.name}` ({s.label.split()[0]}, "
+                    f"length {s.shape[0]}"
                     + (f", taps {list(s.taps)}" if s.span else "")
                     + f") allows only {allowed} steps: scan reads past its end. With the "
                     f"default Numba backend nothing checks this (it returns whatever lies "
@@ -340,13 +341,15 @@ def _output_problems(
         per_step = o.shape if o.taps == (-1,) else o.shape[1:]
         want_ndim = len(step_shape) + (0 if o.taps == (-1,) else 1)
         if len(o.shape) != want_ndim:
-            problems.append(_ndim_problem(o, tuple(step_shape), output))
+            problems.append(_ndim_problem(o, tuple(step_shape), output, recording))
             continue
         if step_dtype != o.dtype:
             problems.append(_dtype_problem(o, step_dtype))
         for axis, (have, got) in enumerate(zip(per_step, step_shape, strict=True)):
             if have is not None and have != got and (got is not None or have == 1):
-                problems.append(_static_shape_problem(o, tuple(per_step), tuple(step_shape), axis))
+                problems.append(_static_shape_problem(
+                    o, tuple(per_step), tuple(step_shape), axis, recording
+                ))
                 break
     return problems
 
@@ -354,7 +357,7 @@ def _output_problems(
 def _dtype_problem(o: Input, step_dtype: str) -> Problem:
     if o.example and o.shape == ():
         initial = f"the number you gave becomes {o.dtype} (pt.as_tensor picks the smallest dtype)"
-        fix = f"pt.as_tensor(np.{step_dtype}(...)) or pt.zeros((), dtype='{step_dtype}')"
+        fix = f"pt.as_tensor(np.{step_dtype}(<your number>)), e.g. np.{step_dtype}(0)"
     else:
         initial = f"its dtype is {o.dtype}"
         fix = f"{o.name}.astype('{step_dtype}'), or cast the step's result to {o.dtype}"
@@ -367,7 +370,29 @@ def _dtype_problem(o: Input, step_dtype: str) -> Problem:
     )
 
 
-def _ndim_problem(o: Input, step_shape: tuple, output: Variable) -> Problem:
+def _zeros_like_step(step_shape: tuple, recording: Recording) -> str:
+    """How to write an initial value of the step's shape: pt.zeros((4,)) when known, else
+    from an input of the same number of dimensions (x.shape[1:], v.shape)."""
+    if None not in step_shape:
+        return f"pt.zeros({_shape(step_shape)})"
+    for argument, variable in zip(recording.arguments, recording.received, strict=False):
+        if argument.role == "prior result":
+            continue
+        if getattr(variable.type, "ndim", None) != len(step_shape):
+            continue
+        name = argument.source.split(" ")[1] if " " in argument.source else None
+        if name is None:
+            continue
+        if argument.role == "sequence":
+            return f"pt.zeros({name}.shape[1:])"
+        if argument.role == "non-sequence":
+            return f"pt.zeros({name}.shape)"
+    return "pt.zeros(n) with n the step's length (a symbolic length works)"
+
+
+def _ndim_problem(
+    o: Input, step_shape: tuple, output: Variable, recording: Recording
+) -> Problem:
     per_step = o.shape if o.taps == (-1,) else o.shape[1:]
     steps_note = "" if o.taps == (-1,) else f" (taps {list(o.taps)}: one row per step back)"
     head = (
@@ -384,11 +409,9 @@ def _ndim_problem(o: Input, step_shape: tuple, output: Variable) -> Problem:
             )
         else:
             want = step_shape if o.taps == (-1,) else (o.depth, *step_shape)
-            example = (
-                f"pt.zeros({_shape(want)})" if None not in want
-                else "pt.zeros(n) with n the step's length (a symbolic length such as "
-                "x.shape[1] works)"
-            )
+            example = _zeros_like_step(step_shape, recording)
+            if o.taps != (-1,):
+                example = f"{o.depth} rows like {example}"
             fix = (
                 f"give the initial value the shape of one step, {_shape(want)}, e.g. "
                 f"{example}; shape_padleft (PyTensor's hint) only adds an axis of length 1 "
@@ -410,15 +433,17 @@ def _ndim_problem(o: Input, step_shape: tuple, output: Variable) -> Problem:
     return _problem("ndim", "error", f"{head} Fix: {fix}.")
 
 
-def _static_shape_problem(o: Input, have: tuple, got: tuple, axis: int) -> Problem:
+def _static_shape_problem(
+    o: Input, have: tuple, got: tuple, axis: int, recording: Recording
+) -> Problem:
     return _problem(
         "static_shape", "error",
         f"the initial value {o.who} has the step shape {_shape(have)}, but fn returns "
         f"{_shape(got)} (axis {axis}: {have[axis]} against "
         f"{'an unknown length' if got[axis] is None else got[axis]}). PyTensor stops when it "
         f"compiles, with 'Inconsistency in the inner graph of scan', or when it runs. "
-        f"Fix: an initial value with the step's shape, e.g. pt.zeros(...) of the length fn "
-        f"returns (use a symbolic length such as x.shape[1] when it is only known at run time).",
+        f"Fix: an initial value with the step's shape, e.g. "
+        f"{_zeros_like_step(got, recording)}.",
     )
 
 
@@ -436,41 +461,48 @@ def _hidden_inputs(
     received = {*recording.received, *recording.non_sequences}
     non_sequences = set(recording.non_sequences)
     problems = []
-    seen = []
-    for variable in graph_inputs(graph):
-        if isinstance(variable, Constant) or variable in updates or variable in seen:
+    hidden: list[Variable] = []
+    # graph_inputs walks back from the outputs: reversed, roughly the order fn uses them
+    for variable in reversed(list(graph_inputs(graph))):
+        if isinstance(variable, Constant) or variable in updates or variable in hidden:
             continue
-        threaded = variable in received and variable not in non_sequences
         if variable in received and not isinstance(variable.type, RandomType):
             continue
-        if threaded:  # a generator fn receives as a prior result: it moves on each step
+        if variable in received and variable not in non_sequences:
+            continue  # a generator fn receives as a prior result: it moves on each step
+        if not isinstance(variable.type, RandomType):
+            hidden.append(variable)
             continue
-        seen.append(variable)
         name = variable.name
-        if isinstance(variable.type, RandomType):
-            draws = _random_variable_names(graph, variable)
-            what = f"`{name}`" if name else "an unnamed random generator (a draw without rng=...)"
-            problems.append(_problem(
-                "random_generator", "error",
-                f"fn draws from {what} ({', '.join(draws) or 'a random draw'}) but it is "
-                f"not threaded through outputs_info: scan hands the same generator state to "
-                f"every step, so every step, and every call of the compiled function, "
-                f"repeats the same draw, silently. Fix: pass the generator in outputs_info "
-                f"(outputs_info=[..., {name or 'rng'}]), take it as a parameter, draw with "
-                f"next_rng, x = pt.random.normal(..., rng=rng_tm1, return_next_rng=True) and "
-                f"return next_rng as an output.",
-            ))
-            continue
-        kind = "shared variable" if isinstance(variable, SharedVariable) else "variable"
-        label = f"`{name}`" if name else f"an unnamed {kind} ({variable.type})"
+        draws = _random_variable_names(graph, variable)
+        what = f"`{name}`" if name else "an unnamed random generator (a draw without rng=...)"
+        problems.append(_problem(
+            "random_generator", "error",
+            f"fn draws from {what} ({', '.join(draws) or 'a random draw'}) but it is "
+            f"not threaded through outputs_info: scan hands the same generator state to "
+            f"every step, so every step, and every call of the compiled function, "
+            f"repeats the same draw, silently. Fix: pass the generator in outputs_info "
+            f"(outputs_info=[..., {name or 'rng'}]), take it as a parameter, draw with "
+            f"next_rng, x = pt.random.normal(..., rng=rng_tm1, return_next_rng=True) and "
+            f"return next_rng as an output.",
+        ))
+    if hidden:
+        shared = all(isinstance(v, SharedVariable) for v in hidden)
+        kind = "shared variable" if shared else "variable"
+        quoted = [f"`{v.name}`" if v.name else f"an unnamed {kind} ({v.type})" for v in hidden]
+        labels = [f"the {kind}{'s' if len(hidden) > 1 else ''} {', '.join(quoted)}"]
+        names = ", ".join(v.name or "it" for v in hidden)
+        one = len(hidden) == 1
         problems.append(_problem(
             "implicit_non_sequence", "error" if strict else "warning",
-            f"fn uses the {kind} {label}, which is not passed to scan: scan finds it in "
-            f"the graph and adds it as a hidden non-sequence (what stays), so fn's "
-            f"parameter list does not show it"
+            f"fn uses {', '.join(labels)}, which {'is' if one else 'are'} not passed to scan: "
+            f"scan finds {'it' if one else 'them'} in the graph and adds "
+            f"{'it as a hidden non-sequence' if one else 'them as hidden non-sequences'} "
+            f"(what stays), so fn's parameter list does not show "
+            f"{'it' if one else 'them'}"
             + (" and strict=True forbids it" if strict else "")
-            + f". Fix: pass it, non_sequences=[..., {name or 'it'}], and add a parameter "
-            f"for it at the end of fn.",
+            + f". Fix: pass {'it' if one else 'them'}, non_sequences=[..., {names}], and add "
+            f"{'a parameter' if one else 'parameters'} at the end of fn.",
         ))
     return problems
 

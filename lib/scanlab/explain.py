@@ -54,6 +54,14 @@ class Result:
     dtype: str | None
     stacked: bool = True  # False: scan returns only the last value (a random generator)
 
+    def __str__(self) -> str:
+        if not self.stacked:
+            return f"{self.source}: a generator; scan returns its last value only"
+        return (
+            f"{self.source}: one step {shape_text(self.step_shape)}, scan returns "
+            f"{shape_text(self.shape)} {self.dtype}"
+        )
+
 
 @dataclass(frozen=True)
 class Input:
@@ -568,3 +576,90 @@ def _var(out: Input) -> str:
 
 def _steps_var(i: int, out: Input | None) -> str:
     return f"out{i}_steps"
+
+
+# ---------------------------------------------------------------------------------------
+# The chapter's explorer: controls are shapes. One RNN step, h[t] = tanh(x[t] @ W + h[t-1]).
+
+DTYPES = ("float64", "float32", "int64", "int32")
+MAX_DIMS, MAX_LENGTH = 4, 100_000
+
+
+def rnn_step(x_t, h_tm1, W):
+    """One step of a small RNN: what changes is x, the prior result h, what stays W."""
+    return pt.tanh(x_t @ W + h_tm1)
+
+
+def window_step(*args):
+    """The same step reading x at several taps: their sum stands in for x[t]."""
+    *x_taps, h_tm1, W = args
+    return pt.tanh(sum(x_taps) @ W + h_tm1)
+
+
+def explain_shapes(
+    sequence: tuple[int, ...] = (10, 3),
+    initial: tuple[tuple[int, ...], str] = ((4,), "float64"),
+    weights: tuple[int, ...] = (3, 4),
+    taps: tuple[int, ...] = (0,),
+) -> str:
+    """The explorer's text: the scan call for inputs of these shapes, and what explain says."""
+    x = pt.tensor("x", shape=sequence, dtype="float64")
+    h0 = pt.tensor("h0", shape=initial[0], dtype=initial[1])
+    W = pt.tensor("W", shape=weights, dtype="float64")
+    step, seq, code = rnn_step, x, "x"
+    if tuple(taps) != (0,):
+        step, seq = window_step, dict(input=x, taps=list(taps))
+        code = f"dict(input=x, taps={list(taps)})"
+    e = explain(step, sequences=[seq], outputs_info=[h0], non_sequences=[W])
+    return "\n".join([
+        f"x: {shape_text(sequence)} float64   h0: {shape_text(initial[0])} {initial[1]}   "
+        f"W: {shape_text(weights)} float64",
+        f"pytensor.scan({step.__name__}, sequences=[{code}], outputs_info=[h0], "
+        f"non_sequences=[W], return_updates=False)",
+        "",
+        str(e),
+    ])
+
+
+def parse_shape(name: str, text: str) -> tuple[int, ...]:
+    """A shape typed by a reader: '(10, 3)', '10, 3', '10 3', or '()' for a scalar."""
+    if not isinstance(text, str):
+        raise ScanlabInputError(f"{name} must be text like '(10, 3)', got {_describe(text)}")
+    parts = [p for p in text.strip().strip("()[]").replace(",", " ").split() if p]
+    if len(parts) > MAX_DIMS:
+        raise ScanlabInputError(f"{name} may have at most {MAX_DIMS} dimensions, got {len(parts)}")
+    shape = []
+    for part in parts:
+        if not part.isdigit():
+            raise ScanlabInputError(
+                f"{name} must list whole numbers like '(10, 3)'; {part!r} is not one"
+            )
+        if int(part) > MAX_LENGTH:
+            raise ScanlabInputError(f"{name}: each length must be at most {MAX_LENGTH}, got {part}")
+        shape.append(int(part))
+    return tuple(shape)
+
+
+def parse_initial(text: str) -> tuple[tuple[int, ...], str]:
+    """The initial state typed by a reader: a shape and, optionally, a dtype: '(4,) float32'."""
+    if not isinstance(text, str):
+        raise ScanlabInputError(f"h0 must be text like '(4,) float64', got {_describe(text)}")
+    words = text.replace(")", ") ").split()
+    dtype = "float64"
+    if words and words[-1] in DTYPES:
+        dtype = words.pop()
+    elif words and words[-1].isalpha():
+        raise ScanlabInputError(
+            f"h0's dtype must be one of {', '.join(DTYPES)}; {words[-1]!r} is not one"
+        )
+    return parse_shape("h0's shape", " ".join(words)), dtype
+
+
+def parse_sequence_taps(text: str) -> tuple[int, ...]:
+    """x's taps typed by a reader, e.g. '-1, 0' (whole numbers from -9 to 9)."""
+    from scanlab.signature import parse_taps
+
+    groups = parse_taps("x's taps", text)
+    if len(groups) != 1:
+        raise ScanlabInputError("x's taps must be one list like '-1, 0' (x is one sequence)")
+    return groups[0]

@@ -447,10 +447,13 @@ def _identify(
     return arguments
 
 
-def error_message(build: Callable[[], Any], *, width: int | None = None) -> str:
+def error_message(
+    build: Callable[[], Any], *, width: int | None = None, limit: int | None = None
+) -> str:
     """'ErrorType: message' of what `build()` raises (to show an error without a traceback).
 
-    `width` wraps the text into lines of at most that many characters (for a narrow page).
+    `width` wraps the text into lines of at most that many characters (for a narrow page);
+    `limit` keeps only the first `limit` characters of a long message (ending in ' [...]').
     """
     try:
         with warnings.catch_warnings():
@@ -458,6 +461,8 @@ def error_message(build: Callable[[], Any], *, width: int | None = None) -> str:
             build()
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
+        if limit is not None and len(message) > limit:
+            message = " ".join(message.split())[:limit].rsplit(" ", 1)[0] + " [...]"
         if width:  # never split a word: a name cut in two is misleading
             return textwrap.fill(message, width, break_long_words=False, break_on_hyphens=False)
         return message
