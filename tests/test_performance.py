@@ -8,6 +8,7 @@ from scanlab.performance import (
     COMPUTATIONS,
     NO_MODE,
     Benchmark,
+    ProgressLine,
     _check,
     backends,
     batch_times,
@@ -17,9 +18,11 @@ from scanlab.performance import (
     first_call_time,
     format_seconds,
     has_way,
+    how_much,
     inputs,
     latest_benchmark,
     measure,
+    measure_gradients,
     median_time,
     numpy_version,
 )
@@ -137,11 +140,21 @@ def test_check_refuses_a_wrong_answer():
 
 
 def test_measure_records_compiles_and_run_times():
+    said = []
     bench = measure("cumsum", ways=("scan", "unrolled", "numpy"), sizes=(5, 20),
-                    unrolled_sizes=(5,), repeat=2)
+                    unrolled_sizes=(5,), repeat=2, progress=said.append)
     assert latest_benchmark() is bench
     compiled = [(c.way, c.n) for c in bench.compile_times]
     assert compiled == [("scan", None), ("unrolled", 5)]  # one scan graph for every size
+    assert said[0] == "cumsum: compiling the scan graph (any length, NUMBA)"
+    assert any("timing NumPy" in line for line in said)
+    scan, unrolled = bench.compile_times
+    assert scan.loops == ("scan_fn",) and unrolled.loops == ()
+    assert (scan.nodes, unrolled.nodes) == (
+        len(build("cumsum", "scan").maker.fgraph.apply_nodes),
+        len(build("cumsum", "unrolled", 5).maker.fgraph.apply_nodes),
+    )
+    assert bench.compile_table().splitlines()[0].split()[-1] == "nodes"
     assert all(c.build_s > 0 and c.first_call_s > 0 for c in bench.compile_times)
     assert bench.sizes("cumsum", "scan") == [5, 20]
     assert bench.sizes("cumsum", "numpy", NO_MODE) == [5, 20]
@@ -175,17 +188,72 @@ def test_describe_measurement_bad_input():
 
 
 def test_backends_report_what_happened():
-    report = {b.mode: b for b in backends()}
+    bench = Benchmark()
+    report = {b.mode: b for b in backends(sizes=(50,), repeat=1, into=bench)}
     assert report["NUMBA"].available and "matches NumPy" in report["NUMBA"].status
     assert report["CVM"].available
     assert not report["C"].available
-    assert "cannot produce C code" in report["C"].status
+    assert "cannot produce C code" in report["C"].status  # PyTensor's own message
+    assert str(report["C"]).startswith("C (cannot run scan)")
+    assert str(report["NUMBA"]).startswith("NUMBA (runs scan here)")
     for mode, package in (("JAX", "jax"), ("PYTORCH", "torch")):
         try:
             __import__(package)
         except ImportError:
             assert not report[mode].available
             assert report[mode].status == f"{package} is not installed"
+            assert str(report[mode]).startswith(f"{mode} (not installed here)")
+    timed = {(r.mode, r.n) for r in bench.run_times}
+    assert timed == {("NUMBA", 50), ("CVM", 50), ("FAST_COMPILE", 50)}
+    assert [c.mode for c in bench.compile_times] == ["NUMBA", "CVM", "FAST_COMPILE"]
+
+
+def test_backends_do_not_record_a_mode_measured_already():
+    bench = measure("cumsum", ways=("scan",), sizes=(20,), repeat=1)
+    backends(sizes=(20,), repeat=1, into=bench)
+    assert [c.mode for c in bench.compile_times].count("NUMBA") == 1
+    assert [(r.mode, r.n) for r in bench.run_times].count(("NUMBA", 20)) == 1
+
+
+def test_how_much_picks_the_word_from_the_numbers():
+    assert how_much(1.0, 3.2) == "3.2 times faster than"
+    assert how_much(1.4, 1.0) == "1.4 times slower than"
+    assert how_much(1.02, 1.0) == "about as fast as"
+    with pytest.raises(ScanlabInputError, match="times must be > 0"):
+        how_much(0.0, 1.0)
+
+
+def test_measure_gradients_times_what_a_sampler_calls():
+    said = []
+    bench = measure_gradients(sizes=(5, 30), repeat=1, progress=said.append)
+    ways = {(c.computation, c.way): c.loops for c in bench.compile_times}
+    assert set(ways) == {("ar1", "scan + grad"), ("ar1", "vectorised + grad"),
+                         ("latent", "scan + grad"), ("latent", "scan, value only")}
+    assert ways["ar1", "vectorised + grad"] == ()
+    assert len(ways["latent", "scan + grad"]) == 2
+    assert {r.n for r in bench.run_times} == {5, 30}
+    assert len(bench.run_times) == 8
+    assert said[0] == "ar1 log-density: compiling scan + grad"
+    assert "vectorised + grad" in bench.table()
+
+
+def test_progress_line_is_gone_when_the_cell_ends():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    created = not InteractiveShell.initialized()
+    InteractiveShell.instance()
+    try:
+        with capture_output() as captured:
+            with ProgressLine() as progress:
+                progress("compiling")
+                progress("timing")
+                shown = [output.data["text/plain"] for output in captured.outputs]
+    finally:
+        if created:
+            InteractiveShell.clear_instance()
+    assert shown == ["working: compiling ...", "working: timing ..."]
+    assert captured.outputs == []
 
 
 def test_a_recurrence_has_no_vectorised_form():

@@ -16,6 +16,9 @@ Timings: `build_s` is `pytensor.function` (graph rewrites), `first_call_s` the f
 (the Numba compile, or a load from the on-disk cache `~/.pytensor` on a second run),
 `run_s` the median of repeated later calls. Every way's result is checked against NumPy
 before it is timed, so a fast wrong answer cannot win.
+
+Each graph is compiled once and reused for every size (sizes are inputs); long measurements
+report what they are doing through a `progress` callback (`ProgressLine` in a notebook).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import statistics
 import textwrap
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -35,7 +38,8 @@ import pytensor.tensor as pt
 from pytensor.compile.executor import Function
 
 from scanlab.checks import ScanlabInputError, as_count, one_of
-from scanlab.compiled import function
+from scanlab.compiled import function, scan_loops
+from scanlab.logp import arguments, check, forms, logp_function, way_name
 
 Computation = Literal["cumsum", "power", "recurrence"]
 Way = Literal["scan", "vectorised", "unrolled", "numpy"]
@@ -145,7 +149,8 @@ def has_way(computation: Computation, way: Way) -> bool:
     return not (computation == "recurrence" and way == "vectorised")
 
 
-def _scan_graph(computation: Computation):
+def scan_graph(computation: Computation):
+    """(inputs, output) of the scan way: one graph whose length is an input."""
     if computation == "power":
         A, k = pt.vector("A"), pt.iscalar("k")
         result = pytensor.scan(
@@ -167,7 +172,8 @@ def _scan_graph(computation: Computation):
     return [x], result
 
 
-def _vectorised_graph(computation: Computation):
+def vectorised_graph(computation: Computation):
+    """(inputs, output) of the whole-array way (no recurrence: it has none)."""
     if computation == "power":
         A, k = pt.vector("A"), pt.iscalar("k")
         return [A, k], A**k
@@ -175,7 +181,8 @@ def _vectorised_graph(computation: Computation):
     return [x], pt.cumsum(x)
 
 
-def _unrolled_graph(computation: Computation, n: int):
+def unrolled_graph(computation: Computation, n: int):
+    """(inputs, output) of n steps written out by a Python loop: n fixed, one op per step."""
     if computation == "power":
         A = pt.vector("A")
         k = pt.iscalar("k")  # accepted so every way takes the same arguments; n is fixed
@@ -206,11 +213,11 @@ def build(
         if n is None:
             raise ScanlabInputError("n is needed for an unrolled graph (one op per step)")
         n = as_count("n", n, minimum=1, maximum=MAX_UNROLLED)
-        ins, out = _unrolled_graph(computation, n)
+        ins, out = unrolled_graph(computation, n)
     elif way == "scan":
-        ins, out = _scan_graph(computation)
+        ins, out = scan_graph(computation)
     else:
-        ins, out = _vectorised_graph(computation)
+        ins, out = vectorised_graph(computation)
     return function(ins, out, mode=mode, on_unused_input="ignore")
 
 
@@ -227,6 +234,8 @@ class CompileTime:
     mode: str
     build_s: float
     first_call_s: float
+    nodes: int = 0  # apply nodes in the compiled graph
+    loops: tuple[str, ...] = ()  # the Scan loops left in it (`scanlab.compiled.scan_loops`)
 
     @property
     def total_s(self) -> float:
@@ -316,7 +325,7 @@ class Benchmark:
         width = max([3, *(len(way_label(c.way, c.mode)) for c in self.compile_times)])
         header = (
             f"{'computation':<12}{'way':<{width + 1}}{'steps':>5}"
-            f"{'build':>9}{'1st call':>9}{'total':>9}"
+            f"{'build':>9}{'1st call':>9}{'total':>9}{'nodes':>7}"
         )
         lines = [header, "-" * len(header)]
         for c in self.compile_times:
@@ -324,7 +333,7 @@ class Benchmark:
             lines.append(
                 f"{c.computation:<12}{way_label(c.way, c.mode):<{width + 1}}{steps:>5}"
                 f"{format_seconds(c.build_s):>9}{format_seconds(c.first_call_s):>9}"
-                f"{format_seconds(c.total_s):>9}"
+                f"{format_seconds(c.total_s):>9}{c.nodes:>7}"
             )
         return "\n".join(lines)
 
@@ -342,6 +351,19 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds * 1e9:.3g} ns"
 
 
+def how_much(seconds: float, than: float, close: float = 0.05) -> str:
+    """A comparison of two measured times, for a sentence printed from the numbers:
+    '3.2 times faster than', '1.4 times slower than', or 'about as fast as' (within 5%)."""
+    if seconds <= 0 or than <= 0:
+        raise ScanlabInputError(f"times must be > 0, got {seconds} and {than}")
+    ratio = seconds / than
+    if abs(ratio - 1) <= close:
+        return "about as fast as"
+    if ratio < 1:
+        return f"{1 / ratio:.1f} times faster than"
+    return f"{ratio:.1f} times slower than"
+
+
 def _check(computation: Computation, result, args: tuple, label: str) -> None:
     expected = numpy_version(computation)(*args)
     if not np.allclose(result, expected, rtol=1e-10, atol=1e-12):
@@ -352,6 +374,36 @@ def _mode_name(mode: str | None) -> str:
     return "NUMBA" if mode is None else mode
 
 
+Progress = Callable[[str], None]
+
+
+def _say(progress: Progress | None, text: str) -> None:
+    if progress is not None:
+        progress(text)
+
+
+def _compile(
+    bench: Benchmark, label: tuple[str, str, int | None, str], make: Callable[[], Function],
+    first_args: tuple,
+) -> Function:
+    """Build with `make`, make the first call, record both times and the node count."""
+    start = time.perf_counter()
+    f = make()
+    build_s = time.perf_counter() - start
+    _, first_s = first_call_time(lambda: f(*first_args))
+    nodes = len(f.maker.fgraph.apply_nodes)
+    loops = tuple(scan_loops(f))
+    bench.compile_times.append(CompileTime(*label, build_s, first_s, nodes, loops))
+    return f
+
+
+def _time(
+    bench: Benchmark, label: tuple[str, str, int, str], call: Callable[[], Any], repeat: int
+) -> None:
+    batches = batch_times(call, repeat, calls_per_batch(call))
+    bench.run_times.append(RunTime(*label, statistics.median(batches), min(batches)))
+
+
 def measure(
     computation: Computation,
     ways: Sequence[Way] = WAYS,
@@ -360,8 +412,13 @@ def measure(
     repeat: int = 7,
     mode: str | None = None,
     into: Benchmark | None = None,
+    progress: Progress | None = None,
 ) -> Benchmark:
-    """Compile and time `computation` every way in `ways`; results are added to `into`."""
+    """Compile and time `computation` every way in `ways`; results are added to `into`.
+
+    One compile per graph: the scan and vectorised graphs serve every size in `sizes`;
+    an unrolled graph exists per length in `unrolled_sizes` (empty: no unrolled rows).
+    """
     one_of("computation", computation, COMPUTATIONS)
     for way in ways:
         one_of("way", way, WAYS)
@@ -376,11 +433,8 @@ def measure(
 
     def timed(call: Callable[[], Any], way: str, n: int, args: tuple) -> None:
         _check(computation, call(), args, f"{computation} by {way} (n={n})")
-        batches = batch_times(call, repeat, calls_per_batch(call))
         shown_mode = NO_MODE if way == "numpy" else mode_name
-        bench.run_times.append(
-            RunTime(computation, way, n, shown_mode, statistics.median(batches), min(batches))
-        )
+        _time(bench, (computation, way, n, shown_mode), call, repeat)
 
     for way in ways:
         if not has_way(computation, way):
@@ -388,6 +442,7 @@ def measure(
         if way == "numpy":
             if mode is not None:
                 continue  # NumPy has no PyTensor mode
+            _say(progress, f"{computation}: timing NumPy at {len(sizes)} sizes")
             reference = numpy_version(computation)
             for n in sizes:
                 args = inputs(computation, n)
@@ -395,18 +450,83 @@ def measure(
             continue
         graph_sizes = unrolled_sizes if way == "unrolled" else [None]
         for graph_n in graph_sizes:
-            start = time.perf_counter()
-            f = build(computation, way, graph_n, mode)
-            build_s = time.perf_counter() - start
-            first_args = inputs(computation, graph_n or sizes[0])
-            _, first_s = first_call_time(lambda f=f, a=first_args: f(*a))
-            bench.compile_times.append(
-                CompileTime(computation, way, graph_n, mode_name, build_s, first_s)
+            steps = "any length" if graph_n is None else f"{graph_n} steps"
+            _say(progress, f"{computation}: compiling the {way} graph ({steps}, {mode_name})")
+            f = _compile(
+                bench,
+                (computation, way, graph_n, mode_name),
+                lambda graph_n=graph_n, way=way: build(computation, way, graph_n, mode),
+                inputs(computation, graph_n or sizes[0]),
             )
+            _say(progress, f"{computation}: timing the {way} graph ({mode_name})")
             for n in [graph_n] if graph_n is not None else sizes:
                 args = inputs(computation, n)
                 timed(lambda f=f, args=args: f(*args), way, n, args)
     return bench
+
+
+def measure_gradients(
+    sizes: Sequence[int] = (10, 100, 1000),
+    repeat: int = 7,
+    into: Benchmark | None = None,
+    progress: Progress | None = None,
+) -> Benchmark:
+    """Time what a sampler calls: each log-density of `scanlab.logp` with its gradient
+    (and the latent one also without), one compiled function per form for every size.
+
+    Rows are recorded with computation = the model ('ar1', 'latent') and way = e.g.
+    'scan + grad'; every function is checked (value against NumPy, gradient against
+    finite differences) before it is timed.
+    """
+    sizes = [as_count("sizes", n, minimum=2, maximum=MAX_SIZE) for n in sizes]
+    bench = Benchmark() if into is None else into
+    warm_up()
+    for model, form, gradient in forms():
+        way = way_name(form, gradient)
+        _say(progress, f"{model} log-density: compiling {way}")
+        f = _compile(
+            bench,
+            (model, way, None, "NUMBA"),
+            lambda model=model, form=form, gradient=gradient: logp_function(model, form, gradient),
+            arguments(model, 2),
+        )
+        check(model, f, gradient=gradient)
+        _say(progress, f"{model} log-density: timing {way} at {len(sizes)} sizes")
+        for n in sizes:
+            args = arguments(model, n)
+            _time(bench, (model, way, n, "NUMBA"), lambda f=f, args=args: f(*args), repeat)
+    return bench
+
+
+class ProgressLine:
+    """One line in a notebook saying what a long cell is doing, replaced in place as the
+    work moves on, and removed when the cell ends (nothing of it is stored):
+
+        with ProgressLine() as progress:
+            measure(..., progress=progress)
+    """
+
+    def __init__(self) -> None:
+        self._handle = None
+
+    def __call__(self, text: str) -> None:
+        from IPython.display import display
+
+        bundle = {"text/plain": f"working: {text} ..."}
+        if self._handle is None:
+            self._handle = display(bundle, raw=True, display_id=True)
+        else:
+            self._handle.update(bundle, raw=True)
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            from IPython.display import clear_output
+
+            clear_output()  # the whole cell's output: keep the cell to the measurement
+            self._handle = None
 
 
 # --- backends -------------------------------------------------------------------------
@@ -414,7 +534,7 @@ def measure(
 
 @dataclass(frozen=True)
 class Backend:
-    """A PyTensor mode: is it usable here, and what can it do with scan?"""
+    """A PyTensor mode: does it run scan, and if not, why not (missing here, or never)?"""
 
     mode: str
     needs: str  # the Python package (or tool) it needs
@@ -423,9 +543,16 @@ class Backend:
     available: bool
     status: str  # what happened when this page tried it
 
+    @property
+    def verdict(self) -> str:
+        if self.available:
+            return "runs scan here"
+        if self.status.endswith("is not installed"):
+            return "not installed here"
+        return "cannot run scan"
+
     def __str__(self) -> str:
-        usable = "usable here" if self.available else "NOT usable here"
-        lines = [f"{self.mode} ({usable})"]
+        lines = [f"{self.mode} ({self.verdict})"]
         for label, text in (("tried", self.status), ("can", self.can), ("cannot", self.cannot)):
             lines += textwrap.wrap(
                 f"{label}: {text}",
@@ -442,20 +569,20 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
         "NUMBA",
         "numba",
         "the default: compiles the whole graph, Scan included, to machine code; caches it on disk",
-        "start fast: each new graph's first call compiles (seconds); check that n_steps "
+        "start fast: each new graph's first call compiles; check that n_steps "
         "fits the sequences (chapter 2)",
     ),
     (
         "CVM",
         "a C++ compiler",
-        "runs Scan with C implementations of the ops inside its loop",
+        "runs the ops inside each step as compiled C; steps through the loop in Cython",
         "turn the loop itself into one compiled function: per-step overhead stays",
     ),
     (
         "C",
         "a C++ compiler",
-        "compiles a graph of C ops into one C module",
-        "compile Scan at all (Scan has no C code)",
+        "compiles a graph whose every op has C code into one C module",
+        "compile Scan on any machine: the Scan op has no C implementation",
     ),
     (
         "FAST_COMPILE",
@@ -463,28 +590,48 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
         "start at once (few rewrites, Python ops): handy to debug a loop",
         "run fast: every op of every step runs in Python",
     ),
-    ("JAX", "jax", "compile graphs with JAX (XLA)", "run here: jax is not installed"),
-    ("PYTORCH", "torch", "compile graphs with PyTorch", "run here: torch is not installed"),
-    ("MLX", "mlx", "compile graphs with Apple's MLX", "run here: mlx is not installed"),
+    ("JAX", "jax", "compile graphs with JAX (XLA)", "be tried on this page: jax is not installed"),
+    ("PYTORCH", "torch", "compile graphs with PyTorch",
+     "be tried on this page: torch is not installed"),
+    ("MLX", "mlx", "compile graphs with Apple's MLX",
+     "be tried on this page: mlx is not installed"),
 )
+MODES: tuple[str, ...] = tuple(mode for mode, *_ in _BACKENDS)
 
 
-def backends(computation: Computation = "cumsum", n: int = 100) -> list[Backend]:
+def backends(
+    computation: Computation = "cumsum",
+    n: int = 100,
+    sizes: Sequence[int] = (),
+    repeat: int = 7,
+    into: Benchmark | None = None,
+    progress: Progress | None = None,
+) -> list[Backend]:
     """Try `computation` as a scan in every PyTensor mode and report what happened.
 
     A mode whose package is missing is reported from `importlib.util.find_spec`, not run.
+    With `into`, each mode that runs is also timed (compile, and run time at `sizes`)
+    from the same compiled function, so no mode is compiled twice.
     """
     one_of("computation", computation, COMPUTATIONS)
+    sizes = [as_count("sizes", s, minimum=1, maximum=MAX_SIZE) for s in sizes]
     args = inputs(computation, n)
     expected = numpy_version(computation)(*args)
+    bench = Benchmark() if into is None else into
     report = []
     for mode, needs, can, cannot in _BACKENDS:
         package = needs if needs in ("numba", "jax", "torch", "mlx") else None
         if package and importlib.util.find_spec(package) is None:
             report.append(Backend(mode, needs, can, cannot, False, f"{package} is not installed"))
             continue
+        _say(progress, f"backends: compiling the {computation} scan in mode {mode}")
+        label = (computation, "scan", None, mode)
         try:
-            f = build(computation, "scan", mode=mode)
+            if any(astuple(c)[:4] == label for c in bench.compile_times):
+                f = build(computation, "scan", mode=mode)  # timed already: not recorded again
+            else:
+                f = _compile(bench, label, lambda mode=mode: build(computation, "scan", mode=mode),
+                             args)
             ok = np.allclose(f(*args), expected)
         except Exception as exc:  # the point is to show the error a reader would see
             message = str(exc).splitlines()[0] if str(exc) else ""
@@ -493,6 +640,16 @@ def backends(computation: Computation = "cumsum", n: int = 100) -> list[Backend]
             continue
         status = "scan compiles and runs, result matches NumPy" if ok else "WRONG result"
         report.append(Backend(mode, needs, can, cannot, ok, status))
+        timed = {(r.computation, r.way, r.n, r.mode) for r in bench.run_times}
+        if ok and sizes:
+            _say(progress, f"backends: timing the {computation} scan in mode {mode}")
+            for size in sizes:
+                if (computation, "scan", size, mode) in timed:
+                    continue  # measured already (the default mode, by `measure`)
+                size_args = inputs(computation, size)
+                _check(computation, f(*size_args), size_args, f"{mode} scan (n={size})")
+                _time(bench, (computation, "scan", size, mode),
+                      lambda f=f, a=size_args: f(*a), repeat)
     return report
 
 
@@ -513,7 +670,7 @@ def describe_measurement(computation: str, n: int, bench: Benchmark | None = Non
     """One size of one computation: every way's run time and its ratio to the fastest.
 
     Reads `bench`, or else the latest measurements: the explorer shows numbers measured
-    once, when the page ran, and never times anything itself.
+    once, when the notebook ran, and never times anything itself.
     """
     bench = latest_benchmark() if bench is None else bench
     one_of("computation", computation, COMPUTATIONS)
@@ -528,7 +685,7 @@ def describe_measurement(computation: str, n: int, bench: Benchmark | None = Non
     fastest = min(seconds for _, seconds in rows)
     lines = [
         f"{computation}: {DESCRIPTIONS[computation]}",
-        f"n = {n} steps, fastest first (measured when the page ran):",
+        f"n = {n} steps, fastest first (measured when the notebook last ran):",
     ]
     for label, seconds in sorted(rows, key=lambda row: row[1]):
         bar = "#" * max(1, min(20, round(3 * math.log10(seconds / fastest) + 1)))
