@@ -1,0 +1,73 @@
+"""Chapter 10 on the built site shows the numbers scanlab.autoregressive computes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scanlab import autoregressive as ar
+from scanlab.explorer import render_outputs
+from tests.conftest import page_text, stored_outputs
+
+PAGE = "chapters/10-pymc"
+
+
+@pytest.fixture(scope="module")
+def posterior():
+    """The chapter's sampling run, repeated: same model, same seed, same draws."""
+    return ar.sample_posterior(ar.ar2_model(ar.simulated_data()))
+
+
+def test_scan_and_loop_numbers_appear(built_site: Path) -> None:
+    text = page_text(built_site, PAGE)
+    three = ar.ar2_paths(0.6, -0.3, 0.5, 5, seed=0, k=3)
+    assert f"shape: {three.shape}" in text
+    assert str(np.round(three, 4)) in text
+    assert "same numbers as the scan: True" in text
+    assert f"first values: {np.round(ar.simulated_data()[:5], 4)}" in text
+
+
+def test_log_densities_appear_and_agree(built_site: Path) -> None:
+    text = page_text(built_site, PAGE)
+    data = ar.simulated_data()
+    point = {"phi1": 0.5, "phi2": -0.2, "sigma_log__": np.log(0.6)}
+    for name, vectorised in [("scan", False), ("vectorised", True)]:
+        logp, *gradient = ar.logp_dlogp_function(ar.ar2_model(data, vectorised=vectorised))(
+            **point
+        )
+        assert f"{name:10}: logp {logp:.6f}, gradient {np.round(gradient, 6)}" in text
+
+
+def test_posterior_summary_appears_and_covers_the_truth(built_site: Path, posterior) -> None:
+    text = page_text(built_site, PAGE)
+    rows = ar.posterior_intervals(posterior)
+    assert all(row.covers for row in rows)
+    for line in ar.posterior_table(rows).splitlines()[1:]:
+        assert line in text
+    calls = int(posterior.sample_stats["n_steps"].sum())
+    assert f"log-density and gradient calls for the 600 kept draws: {calls}" in text
+
+
+def test_forecast_numbers_appear(built_site: Path, posterior) -> None:
+    text = page_text(built_site, PAGE)
+    data = ar.simulated_data()
+    draws = ar.posterior_draws(posterior)
+    ahead = ar.one_step_forecast(data, *draws, seed=7)
+    assert f"shape: {ahead.shape}" in text and ahead.shape == (198, 600)
+    low, high = np.quantile(ahead, [0.05, 0.95], axis=1)
+    covered = ((low <= data[2:]) & (data[2:] <= high)).mean()
+    assert f"observed values inside their 90% one-step band: {covered:.0%}" in text
+    future = ar.out_of_sample(data, *draws, 20, seed=8)
+    low, mid, high = np.quantile(future, [0.05, 0.5, 0.95], axis=1)
+    for h in (1, 2, 5, 20):
+        assert (f"{h:2d} steps ahead: median {mid[h - 1]:6.3f},"
+                f" 90% band width {high[h - 1] - low[h - 1]:.3f}") in text
+
+
+def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> None:
+    stored = stored_outputs(built_site, PAGE)
+    for phi1, phi2 in [(0.6, -0.3), (1.4, 0.3), (-1.0, -0.9), (1.8, 0.0)]:
+        outputs = render_outputs(ar.describe_paths, {"phi1": phi1, "phi2": phi2})
+        assert all(output in stored for output in outputs), (phi1, phi2)
