@@ -1,8 +1,15 @@
-"""scanlab.taps: output taps, sequence taps, until and go_backwards, checked against numpy."""
+"""scanlab.taps: output taps, sequence taps, until and go_backwards.
+
+Step counts and windows are checked against a real pytensor.scan; values against numpy.
+"""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+import pytensor
+import pytensor.tensor as pt
 import pytest
 
 from scanlab import ScanlabInputError, taps
@@ -48,13 +55,106 @@ def test_moving_window_has_len_minus_two_steps_and_matches_numpy() -> None:
     np.testing.assert_allclose(result, taps.moving_window_numpy(x))
 
 
-def test_window_steps_and_indices() -> None:
-    assert taps.window_steps(10, [-1, 0, 1]) == 8
-    assert taps.window_steps(10, [-2, 0, 3]) == 5
-    assert taps.window_steps(2, [-1, 0, 1]) == 0
-    assert taps.window_indices(5, [-1, 0, 1]) == [(0, 1, 2), (1, 2, 3), (2, 3, 4)]
-    # taps arrive in the order listed, not sorted
-    assert taps.window_indices(4, [1, -1]) == [(2, 0), (3, 1)]
+# --- Sequence taps, checked against a real pytensor.scan ------------------------------------
+# A probe scan hands its arguments straight back. Sequence i holds 1000 * i + its indices, so
+# every value it returns says which sequence and which index the step read.
+
+
+@functools.cache
+def _probe(taps_per_sequence: tuple[tuple[int, ...], ...], with_n_steps: bool):
+    sequences = [pt.vector(f"x{i}") for i in range(len(taps_per_sequence))]
+    n_steps = pt.iscalar("n_steps")
+    result = pytensor.scan(
+        fn=lambda *args: pt.stack(list(args)),
+        sequences=[
+            dict(input=x, taps=list(taps))
+            for x, taps in zip(sequences, taps_per_sequence, strict=True)
+        ],
+        n_steps=n_steps if with_n_steps else None,
+        return_updates=False,
+    )
+    inputs = [*sequences, n_steps] if with_n_steps else sequences
+    # FAST_COMPILE: the loop is tiny, and a Numba compile per tap set would cost seconds
+    return pytensor.function(inputs, result, mode="FAST_COMPILE")
+
+
+def _pytensor_reads(windows, n_steps=None) -> list[list[tuple[int, ...]]]:
+    """For each sequence, the indices each step of a real scan reads (taps in listed order)."""
+    taps = tuple(tuple(t) for _, t in windows)
+    values = [1000.0 * i + np.arange(float(length)) for i, (length, _) in enumerate(windows)]
+    f = _probe(taps, n_steps is not None)
+    result = f(*values, n_steps) if n_steps is not None else f(*values)
+    reads = []
+    column = 0
+    for i, tap_set in enumerate(taps):
+        block = result[:, column : column + len(tap_set)] if len(result) else np.zeros((0, 0))
+        assert np.all(block // 1000 == i)  # each argument came from the sequence we think
+        reads.append([tuple(int(v) for v in row % 1000) for row in block])
+        column += len(tap_set)
+    return reads
+
+
+@pytest.mark.parametrize(
+    ("length", "tap_set"),
+    [
+        (10, [-1]),  # one-sided, behind: 9 steps (len - (max - min) would say 10)
+        (10, [1, 2]),  # one-sided, ahead: 8 steps, the first reads x[1], x[2]
+        (10, [-3, -1]),
+        (10, [-1, 0, 1]),
+        (10, [-2, 0, 3]),
+        (10, [0]),  # a single tap, the current element
+        (10, [2]),  # a single tap ahead
+        (10, [2, -3]),  # listed out of order: fn gets them in the listed order
+        (3, [-1, 0, 1]),  # just long enough for one step
+        (2, [-1, 0, 1]),  # too short: no step at all
+        (1, [1]),
+    ],
+)
+def test_window_steps_and_indices_match_pytensor(length, tap_set) -> None:
+    (reads,) = _pytensor_reads([(length, tap_set)])
+    assert taps.window_steps(length, tap_set) == len(reads)
+    assert taps.window_indices(length, tap_set) == reads
+
+
+@pytest.mark.parametrize("n_steps", [0, 1, 4, 8])
+def test_n_steps_shorter_than_the_sequence_matches_pytensor(n_steps) -> None:
+    (reads,) = _pytensor_reads([(10, [-1, 0, 1])], n_steps)
+    assert taps.window_steps(10, [-1, 0, 1], n_steps) == len(reads) == n_steps
+    assert taps.window_indices(10, [-1, 0, 1], n_steps) == reads
+
+
+def test_n_steps_longer_than_the_windows_allow_is_refused_as_pytensor_does() -> None:
+    with pytest.raises(ValueError, match="required number of steps is 9"):
+        _pytensor_reads([(10, [-1, 0, 1])], 9)
+    with pytest.raises(ScanlabInputError, match=r"n_steps must be at most 8 .* got 9"):
+        taps.window_steps(10, [-1, 0, 1], 9)
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        [(10, [-2]), (10, [1])],  # 8 and 9 steps: the fewest wins
+        [(10, [-2]), (5, [1])],  # a shorter second sequence
+        [(10, [-1, 0, 1]), (8, [0]), (12, [3, -4])],
+        [(10, [1, 2]), (10, [-1])],
+    ],
+)
+def test_several_sequences_with_different_taps_match_pytensor(windows) -> None:
+    reads = _pytensor_reads(windows)
+    steps = taps.sequence_steps(windows)
+    assert all(len(r) == steps for r in reads)
+    for (length, tap_set), read in zip(windows, reads, strict=True):
+        # each sequence keeps its own offset; only the step count is shared
+        assert taps.window_indices(length, tap_set, steps) == read
+
+
+def test_window_steps_bad_inputs() -> None:
+    with pytest.raises(ScanlabInputError, match="windows must be a non-empty list"):
+        taps.sequence_steps([])
+    with pytest.raises(ScanlabInputError, match=r"windows\[0\] must be a \(length, taps\) pair"):
+        taps.sequence_steps([(10,)])
+    with pytest.raises(ScanlabInputError, match="n_steps must be a whole number >= 0"):
+        taps.window_steps(10, [0], -1)
 
 
 def test_uneven_taps_read_the_listed_positions() -> None:
@@ -66,9 +166,13 @@ def test_uneven_taps_read_the_listed_positions() -> None:
 
 def test_moving_window_bad_inputs() -> None:
     with pytest.raises(
-        ScanlabInputError, match=r"x must be longer than the window span 2 .* got length 2"
+        ScanlabInputError, match=r"x must be longer than 2 \(taps \[-1, 0, 1\] .* got length 2"
     ):
         taps.moving_window([1.0, 2.0])
+    with pytest.raises(
+        ScanlabInputError, match=r"x must be longer than 1 \(taps \[-1\] reach 1 behind"
+    ):
+        taps.moving_window([1.0], (1.0,), (-1,))
     with pytest.raises(
         ScanlabInputError, match=r"weights must have one value per tap \(3\), got 2"
     ):

@@ -4,7 +4,10 @@
   results it asks for (Fibonacci, AR(2)). `start` holds those two values; they are not in
   the result.
 - Sequence taps: `sequences=dict(input=x, taps=[-1, 0, 1])` hands each step a window of the
-  sequence; a window must fit inside x, so the loop runs len(x) - (max tap - min tap) steps.
+  sequence; every window must fit inside x. PyTensor counts the position t = 0 as part of
+  every window, so the loop runs len(x) - (max(max tap, 0) - min(min tap, 0)) steps
+  (`pytensor/scan/basic.py`): taps=[-1] on 10 values runs 9 steps, taps=[1, 2] runs 8 and its
+  first step reads x[1], x[2]. Several sequences: the shortest count wins.
 - `until`: the step function also returns a condition; scan stops after the first step where it
   is true, so `n_steps` is only a maximum and the result has one row per step that ran.
 - `go_backwards=True`: the loop walks the sequence from its end; results come out in the order
@@ -142,21 +145,67 @@ def _as_taps(taps) -> tuple[int, ...]:
     return tuple(as_count("taps", t, minimum=-MAX_TAP, maximum=MAX_TAP) for t in taps)
 
 
-def window_steps(length: int, taps: Sequence[int]) -> int:
-    """How many steps a sequence of this length gives with these taps: every window must fit."""
-    length = as_count("length", length, minimum=0)
-    taps = _as_taps(taps)
-    return max(0, length - (max(taps) - min(taps)))
+def window_reach(taps: Sequence[int]) -> tuple[int, int]:
+    """How far a window reaches (behind, ahead) of the step's position t.
 
-
-def window_indices(length: int, taps: Sequence[int]) -> list[tuple[int, ...]]:
-    """For each step, the indices of x it reads, in the order the taps are listed.
-
-    Step 0 sits at t = -min(taps) (the first t whose window starts inside x).
+    PyTensor counts t itself as part of every window, even when 0 is not a tap: taps=[1, 2]
+    reach 0 behind and 2 ahead, taps=[-1] reach 1 behind and 0 ahead.
     """
     taps = _as_taps(taps)
-    first = -min(taps)
-    return [tuple(first + step + tap for tap in taps) for step in range(window_steps(length, taps))]
+    return max(0, -min(taps)), max(0, max(taps))
+
+
+def window_steps(length: int, taps: Sequence[int], n_steps: int | None = None) -> int:
+    """How many steps scan runs over a sequence of this length with these taps.
+
+    len - (max(max tap, 0) - min(min tap, 0)), never below 0. With `n_steps` the loop runs
+    exactly n_steps, which must not be more than the windows allow (PyTensor's FAST_COMPILE
+    refuses that; the default Numba backend reads past the end of x, silently).
+    """
+    return sequence_steps([(length, taps)], n_steps)
+
+
+def sequence_steps(
+    windows: Sequence[tuple[int, Sequence[int]]], n_steps: int | None = None
+) -> int:
+    """Steps of a scan over several sequences, given as (length, taps) pairs: the fewest wins."""
+    if isinstance(windows, (str, bytes)) or not isinstance(windows, Sequence) or not windows:
+        raise ScanlabInputError(
+            f"windows must be a non-empty list of (length, taps) pairs, got {windows!r}"
+        )
+    counts = []
+    for i, pair in enumerate(windows):
+        if not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ScanlabInputError(
+                f"windows[{i}] must be a (length, taps) pair, got {pair!r}"
+            )
+        length = as_count(f"windows[{i}] length", pair[0], minimum=0)
+        behind, ahead = window_reach(pair[1])
+        counts.append(max(0, length - behind - ahead))
+    allowed = min(counts)
+    if n_steps is None:
+        return allowed
+    n_steps = as_count("n_steps", n_steps, minimum=0)
+    if n_steps > allowed:
+        raise ScanlabInputError(
+            f"n_steps must be at most {allowed} (the steps the sequences allow), got {n_steps}"
+        )
+    return n_steps
+
+
+def window_indices(
+    length: int, taps: Sequence[int], n_steps: int | None = None
+) -> list[tuple[int, ...]]:
+    """For each step, the indices of x it reads, in the order the taps are listed.
+
+    Step 0 sits at t = max(0, -min(taps)): the first position whose window starts inside x.
+    """
+    behind, _ahead = window_reach(taps)
+    taps = _as_taps(taps)
+    return [
+        tuple(behind + step + tap for tap in taps)
+        for step in range(window_steps(length, taps, n_steps))
+    ]
 
 
 def window_scan(x, weights, taps: Sequence[int]):
@@ -187,10 +236,11 @@ def moving_window(x, weights=(1 / 3, 1 / 3, 1 / 3), taps: Sequence[int] = (-1, 0
             f"weights must have one value per tap ({len(taps)}), got {weights.size}"
         )
     x = as_vector("x", x)
-    span = max(taps) - min(taps)
-    if x.size <= span:
+    if window_steps(x.size, taps) == 0:
+        behind, ahead = window_reach(taps)
         raise ScanlabInputError(
-            f"x must be longer than the window span {span} (taps {list(taps)}), got length {x.size}"
+            f"x must be longer than {behind + ahead} (taps {list(taps)} reach {behind} behind "
+            f"and {ahead} ahead), got length {x.size}"
         )
     return window_function(taps)(x, weights)
 
