@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import inspect
 import numbers
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -32,6 +33,7 @@ from scanlab.checks import ScanlabInputError
 from scanlab.signature import MNEMONIC, ROLE_COLOURS, Argument, record_scan
 
 Severity = Literal["error", "warning"]
+WIDTH = 76  # characters per line of the text report (a book page's code width)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class Explanation:
         return f"def {self.fn_name}({', '.join(a.parameter for a in self.arguments)}):"
 
     def _argument_rows(self) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-        header = ("#", "fn's parameter", "role", "source", "shape", "dtype")
+        header = ("#", "parameter", "role", "source", "shape", "dtype")
         rows = []
         for a in self.arguments:
             given = a.parameter
@@ -177,10 +179,11 @@ class Explanation:
         lines = [f"fn ({self.fn_name}) receives {_plural(len(self.arguments), 'argument')}:"]
         header, rows = self._argument_rows()
         lines += _table(header, rows) if rows else ["  (none)"]
+        steps = "unknown before running" if self.n_steps is None else self.n_steps
+        lines += ["", *textwrap.wrap(f"n_steps: {steps} ({self.n_steps_reason})", WIDTH,
+                                     subsequent_indent="  ", break_long_words=False,
+                                     break_on_hyphens=False)]
         lines += [
-            "",
-            f"n_steps: {'unknown before running' if self.n_steps is None else self.n_steps}"
-            f" ({self.n_steps_reason})",
             "",
             f"scan returns {_plural(len(self.results), 'output')}:",
         ]
@@ -189,8 +192,10 @@ class Explanation:
         lines.append("")
         if not self.problems:
             lines.append("problems: none")
-        for p in self.problems:
-            lines.append(f"{p.severity.upper()} [{p.kind}] {p.message}")
+        for p in self.problems:  # wrapped for a narrow page
+            lines.append(textwrap.fill(f"{p.severity.upper()} [{p.kind}] {p.message}", WIDTH,
+                                       subsequent_indent="  ", break_long_words=False,
+                                       break_on_hyphens=False))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -523,7 +528,11 @@ def python_loop(
         count = n_steps.name or "n_steps"
     else:
         count = "n_steps"
-    lines.append(f"for t in range({count}):  # n_steps: {explanation.n_steps_reason}")
+    lines += textwrap.wrap(
+        f"n_steps: {explanation.n_steps_reason}", WIDTH - 2, initial_indent="# ",
+        subsequent_indent="#   ", break_long_words=False, break_on_hyphens=False,
+    )
+    lines.append(f"for t in range({count}):")
     call = []
     for a in explanation.arguments:
         kind, index = a.source.split("]")[0].split("[")
@@ -540,7 +549,12 @@ def python_loop(
             call.append(_var(o) if not o.traced else f"{_var(o)}[{a.tap}]")
         else:
             call.append(a.source.split(" ", 1)[-1] if " " in a.source else a.source)
-    lines.append(f"    out = {explanation.fn_name}({', '.join(call)})")
+    line = f"    out = {explanation.fn_name}({', '.join(call)})"
+    if len(line) > WIDTH:  # one argument per line, as a formatter would
+        line = "\n".join(
+            [f"    out = {explanation.fn_name}(", *(f"        {c}," for c in call), "    )"]
+        )
+    lines.append(line)
     if n_outputs == 1:
         lines.append("    out = [out]")
     for i in range(n_outputs):
@@ -614,8 +628,8 @@ def explain_shapes(
     return "\n".join([
         f"x: {shape_text(sequence)} float64   h0: {shape_text(initial[0])} {initial[1]}   "
         f"W: {shape_text(weights)} float64",
-        f"pytensor.scan({step.__name__}, sequences=[{code}], outputs_info=[h0], "
-        f"non_sequences=[W], return_updates=False)",
+        f"pytensor.scan({step.__name__}, sequences=[{code}],",
+        "              outputs_info=[h0], non_sequences=[W], return_updates=False)",
         "",
         str(e),
     ])
