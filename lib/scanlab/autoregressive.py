@@ -53,7 +53,7 @@ def ar2_step(y_tm2, y_tm1, rng, phi1, phi2, sigma):
 
 
 def ar2_scan(init, phi1, phi2, sigma, n_steps, rng):
-    """n_steps new values after init = [y0, y1]; returns (values, last generator)."""
+    """n_steps values after init = [y0, y1]; returns (values, last rng)."""
     values, last_rng = pytensor.scan(
         fn=ar2_step,
         outputs_info=[dict(initial=init, taps=[-2, -1]), rng],
@@ -66,12 +66,15 @@ def ar2_scan(init, phi1, phi2, sigma, n_steps, rng):
 
 @compiled
 def paths_function() -> Function:
-    """Compiled f(init (2, k), phi1 (k,), phi2 (k,), sigma (k,), n_steps, rng) -> (n_steps, k).
+    """Compiled f(init, phi1, phi2, sigma, n_steps, rng) -> values.
 
-    Coefficients, sizes and the generator are inputs: one compile serves every setting.
+    init has shape (2, k), the coefficients (k,), values (n_steps, k).
+    Everything is an input: one compile serves every setting.
     """
     init = pt.matrix("init")
-    phi1, phi2, sigma = pt.vector("phi1"), pt.vector("phi2"), pt.vector("sigma")
+    phi1 = pt.vector("phi1")
+    phi2 = pt.vector("phi2")
+    sigma = pt.vector("sigma")
     n_steps = pt.iscalar("n_steps")
     rng = pt.random.rng("rng")
     values, _ = ar2_scan(init, phi1, phi2, sigma, n_steps, rng)
@@ -368,29 +371,32 @@ def band(paths: np.ndarray, prob: float = 0.9) -> tuple[np.ndarray, np.ndarray, 
 EXPLORER_PATHS, EXPLORER_STEPS, EXPLORER_SEED = 4, 50, 1
 
 
-def describe_paths(phi1: float, phi2: float) -> LineChart:
-    """Explorer leaf: a few paths at these coefficients (sigma = 0.5, same noise every setting).
+def describe_paths(phi1: float, phi2: float) -> SideBySide:
+    """Explorer leaf: where (phi1, phi2) lies, and a few paths.
 
-    Prints whether (phi1, phi2) is stationary; one compiled function serves every setting.
+    sigma = 0.5 and the same seed for every setting, so only the
+    coefficients change; one compiled function serves every setting.
     """
     phi1, phi2 = as_number("phi1", phi1), as_number("phi2", phi2)
-    paths = ar2_paths(phi1, phi2, TRUE_SIGMA, EXPLORER_STEPS, seed=EXPLORER_SEED,
-                      k=EXPLORER_PATHS)
+    k, n = EXPLORER_PATHS, EXPLORER_STEPS
+    paths = ar2_paths(phi1, phi2, TRUE_SIGMA, n, seed=EXPLORER_SEED, k=k)
     root = largest_root(phi1, phi2)
     if is_stationary(phi1, phi2):
-        print(f"stationary: largest |root| {root:.2f} < 1, paths forget their start")
+        print(f"stationary: largest |root| {root:.2f} < 1, "
+              "paths forget their start")
     else:
-        print(f"NON-STATIONARY: largest |root| {root:.2f} >= 1, paths grow like "
-              f"{root:.2f}**t (y[{EXPLORER_STEPS + 1}] = {paths[-1, 0]:.3g} on path 1)")
-    t = np.arange(2, EXPLORER_STEPS + 2)
-    sign = "−" if phi2 < 0 else "+"
+        print(f"NON-STATIONARY: largest |root| {root:.2f} >= 1, "
+              f"paths grow like {root:.2f}**t "
+              f"(y[{n + 1}] = {paths[-1, 0]:.3g} on path 1)")
+    t = np.arange(2, n + 2)
     lines = tuple(
-        series(f"path {j + 1}", t, paths[:, j], color=COLORS[j % len(COLORS)])
-        for j in range(EXPLORER_PATHS)
+        series(f"path {j + 1}", t, paths[:, j], color=COLORS[j % 4])
+        for j in range(k)
     )
-    paths_chart = LineChart(f"y[t] = {phi1:g}·y[t-1] {sign} {abs(phi2):g}·y[t-2] + 0.5·noise",
-                            lines, xlabel="t")
-    return SideBySide((region_chart(phi1, phi2), paths_chart))
+    sign = "−" if phi2 < 0 else "+"  # "+ -0.9" reads badly
+    title = f"y[t] = {phi1:g}·y[t-1] {sign} {abs(phi2):g}·y[t-2] + 0.5·noise"
+    chart = LineChart(title, lines, xlabel="t")
+    return SideBySide((region_chart(phi1, phi2), chart))
 
 
 @dataclass(frozen=True)
