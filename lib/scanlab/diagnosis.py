@@ -82,7 +82,7 @@ def count_steps(
     for s in seqs:
         allowed = s.steps_allowed
         if allowed is None:
-            words.append(f"{s.name}'s length is unknown before running")
+            words.append(f"the length of {s.name} is unknown before running")
         elif s.span == 0:
             words.append(f"{s.name} allows {allowed} (its length)")
         else:
