@@ -63,7 +63,7 @@ def test_cache_watch_sees_a_compile_fill_an_empty_cache(tmp_path: Path):
     assert watch.before == 0
     (tmp_path / "entry.nbc").write_text("")
     assert watch.state() == "cold"
-    assert "held 0 files before this page's first compile, 1 now" in watch.describe()
+    assert "0 files before this page's first compile, 1 now" in watch.describe()
     warm = CacheWatch.start(tmp_path)
     assert warm.state() == "warm"
     (tmp_path / "other.nbc").write_text("")

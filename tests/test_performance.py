@@ -20,6 +20,7 @@ from scanlab.performance import (
     has_way,
     how_much,
     inputs,
+    interleaved_best,
     latest_benchmark,
     measure,
     measure_gradients,
@@ -39,6 +40,24 @@ def test_batch_times_one_value_per_batch():
     batches = batch_times(lambda: time.sleep(next(delays)), repeat=3)
     assert len(batches) == 3
     assert batches[0] >= 0.1 > max(batches[1:])
+
+
+def test_interleaved_best_takes_turns_and_keeps_the_fastest():
+    order = []
+    delays = iter([0.03, 0.001] + [0.001, 0.001] * 4)
+
+    def call(name):
+        def run():
+            order.append(name)
+            time.sleep(next(delays))
+        return run
+
+    slow_first, fast = interleaved_best([call("a"), call("b")], rounds=5)
+    assert order[:4] == ["a", "b", "a", "b"] and len(order) == 10
+    assert fast >= 0.001
+    assert slow_first < 0.02  # the one slow call is not the best of five
+    with pytest.raises(ScanlabInputError, match="calls must be callable"):
+        interleaved_best([42])
 
 
 def test_median_time_makes_repeat_times_number_calls():
@@ -155,6 +174,10 @@ def test_measure_records_compiles_and_run_times():
         len(build("cumsum", "unrolled", 5).maker.fgraph.apply_nodes),
     )
     assert bench.compile_table().splitlines()[0].split()[-1] == "nodes"
+    assert set(bench.functions) == {("cumsum", "scan", None, "NUMBA"),
+                                    ("cumsum", "unrolled", 5, "NUMBA")}
+    assert "unrolled" not in bench.compile_table(modes=("CVM",))
+    assert "n=5 " not in bench.table(sizes=(20,)) and "n=20" in bench.table(sizes=(20,))
     assert all(c.build_s > 0 and c.first_call_s > 0 for c in bench.compile_times)
     assert bench.sizes("cumsum", "scan") == [5, 20]
     assert bench.sizes("cumsum", "numpy", NO_MODE) == [5, 20]

@@ -101,8 +101,8 @@ class CacheWatch:
         state = cache_state(self.before, after)
         where = str(self.path).replace(str(Path.home()), "~", 1)
         return (
-            f"compile cache: {state} ({where} held {self.before} files before {self.label}'s "
-            f"first compile, {after} now)"
+            f"compile cache: {state} ({where}):\n"
+            f"  {self.before} files before {self.label}'s first compile, {after} now"
         )
 
 

@@ -75,6 +75,25 @@ def batch_times(call: Callable[[], Any], repeat: int = 5, number: int = 1) -> li
     return batches
 
 
+def interleaved_best(calls: Sequence[Callable[[], Any]], rounds: int = 15) -> list[float]:
+    """Fastest seconds per call of each of `calls`, timed in turns (a, b, a, b, ...).
+
+    A busy machine slows whatever runs while it is busy; taking turns spreads that over
+    every call, so a comparison of two calls holds even when other programs run.
+    """
+    rounds = as_count("rounds", rounds, minimum=1)
+    for call in calls:
+        if not callable(call):
+            raise ScanlabInputError(f"calls must be callable, got {type(call).__name__}")
+    best = [math.inf] * len(calls)
+    for _ in range(rounds):
+        for i, call in enumerate(calls):
+            start = time.perf_counter()
+            call()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
+
+
 def median_time(call: Callable[[], Any], repeat: int = 5, number: int = 1) -> float:
     """Median over `repeat` batches of the seconds one call takes (each batch: `number` calls)."""
     return statistics.median(batch_times(call, repeat, number))
@@ -264,6 +283,8 @@ class Benchmark:
 
     compile_times: list[CompileTime] = field(default_factory=list)
     run_times: list[RunTime] = field(default_factory=list)
+    # the compiled functions, by (computation, way, n, mode), for checks that re-time them
+    functions: dict[tuple, Function] = field(default_factory=dict, repr=False)
 
     def run_time(
         self, computation: str, way: str, n: int, mode: str = "NUMBA", best: bool = False
@@ -296,12 +317,16 @@ class Benchmark:
         key = (computation, way, mode)
         return sorted({r.n for r in self.run_times if (r.computation, r.way, r.mode) == key})
 
-    def table(self, modes: Sequence[str] | None = None) -> str:
+    def table(
+        self, modes: Sequence[str] | None = None, sizes: Sequence[int] | None = None
+    ) -> str:
         """Run times as a text table: one row per (computation, way), one column per size.
 
-        `modes` keeps only those PyTensor modes (NumPy rows have mode NO_MODE).
+        `modes` keeps only those PyTensor modes (NumPy rows have mode NO_MODE); `sizes`
+        only those columns (default: every size measured).
         """
         kept = [r for r in self.run_times if modes is None or r.mode in modes]
+        kept = [r for r in kept if sizes is None or r.n in sizes]
         sizes = sorted({r.n for r in kept})
         rows = list(dict.fromkeys((r.computation, r.way, r.mode) for r in kept))
         width = max([3, *(len(way_label(way, mode)) for _, way, mode in rows)])
@@ -320,15 +345,16 @@ class Benchmark:
             lines.append(f"{computation:<12}{label:<{width + 1}}" + "".join(cells))
         return "\n".join(lines)
 
-    def compile_table(self) -> str:
-        """Compile times as a text table, one row per compiled graph."""
-        width = max([3, *(len(way_label(c.way, c.mode)) for c in self.compile_times)])
+    def compile_table(self, modes: Sequence[str] | None = None) -> str:
+        """Compile times as a text table, one row per compiled graph (of `modes`, if given)."""
+        kept = [c for c in self.compile_times if modes is None or c.mode in modes]
+        width = max([3, *(len(way_label(c.way, c.mode)) for c in kept)])
         header = (
             f"{'computation':<12}{'way':<{width + 1}}{'steps':>5}"
             f"{'build':>9}{'1st call':>9}{'total':>9}{'nodes':>7}"
         )
         lines = [header, "-" * len(header)]
-        for c in self.compile_times:
+        for c in kept:
             steps = "any" if c.n is None else str(c.n)
             lines.append(
                 f"{c.computation:<12}{way_label(c.way, c.mode):<{width + 1}}{steps:>5}"
@@ -394,6 +420,7 @@ def _compile(
     nodes = len(f.maker.fgraph.apply_nodes)
     loops = tuple(scan_loops(f))
     bench.compile_times.append(CompileTime(*label, build_s, first_s, nodes, loops))
+    bench.functions[label] = f
     return f
 
 
