@@ -1,6 +1,14 @@
 import numpy as np
+import pytest
 
-from scanlab.memory import Buffer, allocations, format_bytes, peak_memory, scan_buffers
+from scanlab.memory import (
+    Buffer,
+    allocations,
+    format_bytes,
+    peak_bytes,
+    peak_memory,
+    scan_buffers,
+)
 from scanlab.power import power_function
 
 A = np.linspace(0.5, 1.0, 200)
@@ -46,6 +54,55 @@ def test_peak_memory_tells_the_two_apart():
     small = peak_memory(power_function("ones", "last"), A, K)
     assert big * 1e6 >= FULL * 0.99
     assert small * 1e6 < FULL / 50
+
+
+def test_peak_bytes_prints_in_a_unit_that_fits():
+    # Chapter 1 printed "peak 0.0 MB" beside an 8 KB buffer; bytes + format_bytes fit the size.
+    f = power_function("ones", "last")
+    small = peak_bytes(f, A, K)
+    assert 200 * 8 <= small < FULL / 50
+    assert format_bytes(small).endswith(" KB") and not format_bytes(small).startswith("0.")
+    assert peak_memory(f, A, K) == pytest.approx(small / 1e6, rel=0.5)
+
+
+def test_outputs_info_forms_give_the_glossary_kinds():
+    """The glossary's sit-sot / mit-sot / nit-sot / untraced, checked on real compiled scans."""
+    import pytensor
+    import pytensor.tensor as pt
+
+    x = pt.vector("x")
+    n = pt.iscalar("n")
+    plain = pytensor.scan(lambda p: p * 2, outputs_info=x, n_steps=n, return_updates=False)
+    two = pytensor.scan(
+        lambda p2, p1: p1 + p2,
+        outputs_info=dict(initial=x, taps=[-2, -1]),
+        n_steps=n,
+        return_updates=False,
+    )
+    # A nit-sot beside a prior result (alone, a rewrite would turn the loop into array code).
+    total, doubled = pytensor.scan(
+        lambda s, p: (p + s, (p + s) * 2),
+        sequences=x,
+        outputs_info=[pt.zeros(()), None],
+        return_updates=False,
+    )
+    args = (np.ones(4), 3)
+    kinds = {
+        "plain, all steps": pytensor.function([x, n], plain),
+        "plain, last step": pytensor.function([x, n], plain[-1]),
+        "taps -2, -1": pytensor.function([x, n], two),
+        "None": pytensor.function([x, n], [total, doubled], on_unused_input="ignore"),
+    }
+    found = {name: [b.kind for b in scan_buffers(f, *args)] for name, f in kinds.items()}
+    assert found == {
+        "plain, all steps": ["sit-sot"],
+        "plain, last step": ["untraced sit-sot"],
+        "taps -2, -1": ["mit-sot"],
+        "None": ["sit-sot", "nit-sot"],
+    }
+    # A sit-sot keeps the initial value as a row: n steps, n + 1 rows.
+    [buffer] = scan_buffers(kinds["plain, all steps"], *args)
+    assert buffer.shape == (4, 4)
 
 
 def test_no_scan_no_buffers():

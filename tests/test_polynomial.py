@@ -80,6 +80,16 @@ def test_scan_stops_at_the_shortest_sequence():
         polynomial(np.ones(MAX_COEFFICIENTS_SUPPORTED + 1), 1.0)
 
 
+def test_one_compiled_steps_loop_serves_every_limit():
+    polynomial_steps([1, 0, 2], 3)
+    before = compile_count()
+    for limit, expected_steps in ((1, 1), (2, 2), (3, 3), (10, 3)):
+        steps = polynomial_steps([1, 0, 2], 3, max_coefficients_supported=limit)
+        assert steps.n_steps == expected_steps
+        assert steps.power.tolist() == list(range(expected_steps))
+    assert compile_count() == before
+
+
 def test_the_rewritten_polynomial_has_no_loop_left():
     assert not has_loop(polynomial_function())
     assert has_loop(steps_function())

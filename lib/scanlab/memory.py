@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytensor
 from pytensor.compile.executor import Function
+from pytensor.compile.mode import Mode
 from pytensor.scan.op import Scan
 
 
@@ -73,7 +74,9 @@ def _shapes(
             [v.shape for _, v, _ in variables],
             on_unused_input="ignore",
             accept_inplace=True,
-            mode="FAST_COMPILE",
+            # Pure Python: a shape graph is tiny, and FAST_COMPILE's VM would first build its C
+            # helper (seconds on an empty compile cache).
+            mode=Mode(linker="py", optimizer="fast_compile"),
         )
     shapes = _shape_functions[key](*args)
     return [
@@ -108,10 +111,11 @@ def scan_buffers(f: Function, *args) -> list[Buffer]:
     return _shapes(f, "scan_buffers", variables, args)
 
 
-def peak_memory(f: Function, *args, repeat: int = 2) -> float:
-    """Peak bytes allocated by a call of `f(*args)`, in MB, measured on the last of `repeat` calls.
+def peak_bytes(f: Function, *args, repeat: int = 2) -> int:
+    """Peak bytes allocated by a call of `f(*args)`, measured on the last of `repeat` calls.
 
     The first call may compile (Numba); measuring a later one counts only the loop's own arrays.
+    Print it with `format_bytes`, which picks a unit that fits (B, KB, MB).
     """
     for _ in range(repeat - 1):
         f(*args)
@@ -122,7 +126,12 @@ def peak_memory(f: Function, *args, repeat: int = 2) -> float:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return peak / 1e6
+    return int(peak)
+
+
+def peak_memory(f: Function, *args, repeat: int = 2) -> float:
+    """`peak_bytes` in MB (kept for callers that print MB; prefer format_bytes(peak_bytes(...)))."""
+    return peak_bytes(f, *args, repeat=repeat) / 1e6
 
 
 def largest_first(buffers: list[Buffer]) -> list[Buffer]:

@@ -65,14 +65,16 @@ def polynomial_function(
 
 
 @compiled
-def steps_function(max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED) -> Function:
-    """Compiled f(coefficients, x) -> what each step saw and returned, stacked by scan.
+def steps_function() -> Function:
+    """Compiled f(coefficients, x, max_coefficients_supported) -> what each step saw and returned.
 
     fn hands its arguments straight back as extra outputs, so the table is scan's own
-    record of each step, not a reconstruction.
+    record of each step, not a reconstruction. The length of the powers is an input, not a
+    constant, so one compiled loop serves every limit.
     """
     coefficients = pt.vector("coefficients")
     x = pt.scalar("x")
+    max_coefficients_supported = pt.iscalar("max_coefficients_supported")
     outputs = pytensor.scan(
         fn=lambda coefficient, power, free_variable: (
             coefficient,
@@ -85,7 +87,7 @@ def steps_function(max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED)
         non_sequences=[x],
         return_updates=False,
     )
-    return function([coefficients, x], outputs)
+    return function([coefficients, x, max_coefficients_supported], outputs)
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ def polynomial_steps(
     max_coefficients_supported = as_count(
         "max_coefficients_supported", max_coefficients_supported, minimum=1
     )
-    coefficient, power, xs, component = steps_function(max_coefficients_supported)(coefficients, x)
+    coefficient, power, xs, component = steps_function()(
+        coefficients, x, max_coefficients_supported
+    )
     return Steps(coefficient, power, xs, component, len(coefficients), max_coefficients_supported)
 
 

@@ -49,6 +49,7 @@ def test_the_notes_example_and_its_steps_appear(built_site: Path) -> None:
     for line in format_steps(steps).splitlines():
         assert line in text
     assert f"steps run = {steps.n_steps} | powers used = {steps.power.tolist()}" in text
+    assert f"components.shape = {steps.component.shape}" in text
 
 
 def test_numpy_comparison_appears(built_site: Path) -> None:
@@ -56,7 +57,17 @@ def test_numpy_comparison_appears(built_site: Path) -> None:
     rng = np.random.default_rng(2016)  # the page's seed and draw
     long_coefficients = rng.uniform(-1, 1, size=50)
     assert f"numpy: {numpy_polynomial(long_coefficients, 0.9):.12f}" in text
-    assert "np.polyval([1, 0, 2], 3):  11" in text
+    # Exercise 2.2's solution (numpy.polyval reads highest power first) is not in the main text.
+    assert "np.polyval([1, 0, 2], 3)" not in text.split("Exercise 2.2")[0]
+    assert f"{np.polyval([1, 0, 2], 3)} 19.0" in text
+
+
+def test_plain_loop_and_exact_length_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    assert "def polynomial_loop(" in text and "19.0" in text
+    assert "pt.arange(coefficients.shape[0])" in text
+    assert "10001.0" in text  # all 10001 coefficients used, none dropped
+    assert "float32 rounding" not in text  # the float32 story lives in chapter 4
 
 
 def test_the_traps_appear(built_site: Path) -> None:
