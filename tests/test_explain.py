@@ -22,7 +22,12 @@ from pytensor.scan.op import Scan
 
 from scanlab import ScanlabInputError, explain
 from scanlab.compiled import compile_count
-from scanlab.diagnosis import scan_node_steps
+from scanlab.explain import (
+    explain_shapes,
+    parse_initial,
+    parse_sequence_taps,
+    parse_shape,
+)
 
 CHEAP = Mode(linker="py", optimizer=None)  # evaluates a scan in milliseconds, no Numba
 
@@ -497,8 +502,40 @@ def test_random_layouts_match_a_real_scan(capsys):
     assert compared >= 150
 
 
-def test_scan_node_steps_reads_pytensors_count():
-    x = pt.tensor("x", shape=(10,))
-    result = scan(lambda a, b: a + b, sequences=[dict(input=x, taps=[-1, 1])])
-    assert scan_node_steps(result) == 8
-    assert scan_node_steps(scan(lambda a: a, sequences=[pt.vector("v")])) is None
+# ---------------------------------------------------------------------------------------
+# The chapter's explorer
+
+
+def test_explain_shapes_reports_each_kind_of_setting():
+    assert "problems: none" in explain_shapes()
+    assert "(10, 4)" in explain_shapes()  # h: (4,) per step, 10 steps
+    assert "[dtype]" in explain_shapes(initial=((4,), "int64"))
+    assert "[static_shape]" in explain_shapes(initial=((1,), "float64"))
+    assert "[ndim]" in explain_shapes(initial=((), "float64"))
+    assert "[step_error]" in explain_shapes(weights=(4, 4))
+    two = explain_shapes(taps=(-1, 0))
+    assert "window_step" in two and "n_steps: 9" in two
+
+
+def test_parse_shapes_and_initial_values():
+    assert parse_shape("x", "(7, 4, 5)") == (7, 4, 5)
+    assert parse_shape("x", "10 3") == (10, 3) and parse_shape("x", "()") == ()
+    assert parse_initial("(4,) float32") == ((4,), "float32")
+    assert parse_initial("4") == ((4,), "float64")
+    assert parse_sequence_taps("-1, 0") == (-1, 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: parse_shape("x's shape", "(7, x)"), r"x's shape must list whole numbers"),
+        (lambda: parse_shape("x's shape", "1 2 3 4 5"), r"at most 4 dimensions"),
+        (lambda: parse_shape("x's shape", "(10**9,)"), r"whole numbers"),
+        (lambda: parse_shape("x's shape", 3), r"must be text"),
+        (lambda: parse_initial("(4,) complex"), r"dtype must be one of"),
+        (lambda: parse_sequence_taps("0; 1"), r"must be one list"),
+    ],
+)
+def test_parse_bad_input(call, message):
+    with pytest.raises(ScanlabInputError, match=message):
+        call()
