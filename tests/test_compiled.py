@@ -1,0 +1,65 @@
+"""scanlab.compiled: counted compiles, one compile per builder, loops read from PyTensor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+
+from scanlab.compiled import compile_count, compiled, function, has_loop, scan_loops
+
+
+def _power_graph():
+    A = pt.vector("A")
+    k = pt.iscalar("k")
+    result = pytensor.scan(
+        lambda prior, A: prior * A,
+        outputs_info=pt.ones(A.shape),
+        non_sequences=A,
+        n_steps=k,
+        return_updates=False,
+    )
+    return A, k, result
+
+
+def test_function_counts_each_compile_and_compiles_what_pytensor_would() -> None:
+    A, k, result = _power_graph()
+    before = compile_count()
+    f = function([A, k], result[-1])
+    assert compile_count() == before + 1
+    np.testing.assert_allclose(f(np.array([1.0, 2.0, 3.0]), 3), [1.0, 8.0, 27.0])
+    assert compile_count() == before + 1  # calling compiles nothing more that we count
+
+
+def test_compiled_builds_once_per_argument_tuple() -> None:
+    built: list[int] = []
+
+    @compiled
+    def doubler(n: int):
+        built.append(n)
+        x = pt.vector("x")
+        return function([x], x * n)
+
+    before = compile_count()
+    assert doubler(2) is doubler(2)
+    assert doubler(3) is not doubler(2)
+    assert built == [2, 3]
+    assert compile_count() == before + 2
+    np.testing.assert_allclose(doubler(3)(np.array([1.0])), [3.0])
+
+
+def test_scan_loops_reads_the_compiled_graph() -> None:
+    A, k, result = _power_graph()
+    looped = function([A, k], result[-1])
+    assert has_loop(looped)
+    assert len(scan_loops(looped)) == 1
+    # PyTensor is the oracle: its own toposort of the compiled graph holds that one Scan.
+    from pytensor.scan.op import Scan
+
+    scans = [n for n in looped.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+    assert scan_loops(looped) == [n.op.name for n in scans]
+
+    x = pt.vector("x")
+    plain = function([x], x + 1)
+    assert scan_loops(plain) == []
+    assert not has_loop(plain)
