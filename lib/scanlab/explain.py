@@ -33,7 +33,7 @@ from scanlab.checks import ScanlabInputError
 from scanlab.signature import MNEMONIC, ROLE_COLOURS, Argument, record_scan
 
 Severity = Literal["error", "warning"]
-WIDTH = 76  # characters per line of the text report (a book page's code width)
+WIDTH = 68  # characters per line of the text report (a book page's output width)
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ class Explanation:
     def __str__(self) -> str:
         lines = [f"fn ({self.fn_name}) receives {_plural(len(self.arguments), 'argument')}:"]
         header, rows = self._argument_rows()
-        lines += _table(header, rows) if rows else ["  (none)"]
+        lines += _table(header[1:], [r[1:] for r in rows]) if rows else ["  (none)"]
         steps = "unknown before running" if self.n_steps is None else self.n_steps
         lines += ["", *textwrap.wrap(f"n_steps: {steps} ({self.n_steps_reason})", WIDTH,
                                      subsequent_indent="  ", break_long_words=False,
@@ -188,7 +188,10 @@ class Explanation:
             f"scan returns {_plural(len(self.results), 'output')}:",
         ]
         header, rows = self._result_rows()
-        lines += _table(header, rows) if rows else ["  (not known: fn did not return)"]
+        lines += (
+            _table(header[1:], [r[1:] for r in rows]) if rows
+            else ["  (not known: fn did not return)"]
+        )
         lines.append("")
         if not self.problems:
             lines.append("problems: none")
@@ -253,7 +256,7 @@ def shape_text(shape: tuple[int | None, ...] | None) -> str:
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
         for row in [header, *rows]
     ]
 
@@ -516,10 +519,10 @@ def python_loop(
     for i in range(n_outputs):
         out = outs[i] if i < len(outs) else None
         if out is not None and out.variable is not None and not out.traced:
-            lines.append(f"{_var(out)} = {out.name}  # a generator: only its last state is kept")
+            lines.append(f"{_var(out)} = {out.name}  # a generator: keeps its last state")
         elif out is not None and out.variable is not None:
             start = f"[{out.name}]" if out.taps == (-1,) else f"list({out.name}[:{out.depth}])"
-            lines.append(f"{_var(out)} = {start}  # prior results, oldest first")
+            lines.append(f"{_var(out)} = {start}  # oldest first")
         else:
             lines.append(f"{_steps_var(i, out)} = []  # output {i}: not fed back")
     if explanation.n_steps is not None:
