@@ -331,12 +331,15 @@ def one_step_scan(observed, rng, phi1, phi2, sigma):
 
 @compiled
 def one_step_function() -> Function:
-    """Compiled f(observed (T,), phi1 (k,), phi2 (k,), sigma (k,), rng) -> (T - 2, k) draws."""
-    observed = pt.vector("observed")
-    phi1, phi2, sigma = pt.vector("phi1"), pt.vector("phi2"), pt.vector("sigma")
+    """Compiled f(observed (T, 1), rng, phi1 (k,), phi2 (k,), sigma (k,)) -> (T - 2, k) draws.
+
+    observed's 1 is static, so it broadcasts against the k parameter draws.
+    """
+    observed = pt.matrix("observed", shape=(None, 1))
+    params = [pt.vector("phi1"), pt.vector("phi2"), pt.vector("sigma")]
     rng = pt.random.rng("rng")
-    draws, _ = one_step_scan(observed[:, None], rng, phi1, phi2, sigma)
-    return function([observed, phi1, phi2, sigma, rng], draws)
+    draws, _ = one_step_scan(observed, rng, *params)
+    return function([observed, rng, *params], draws)
 
 
 def posterior_draws(idata) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -349,7 +352,7 @@ def one_step_forecast(observed, phi1, phi2, sigma, seed: int = 0) -> np.ndarray:
     """Draws of y[t] given the observed y[t-2], y[t-1], for t = 2 .. T-1: shape (T - 2, k)."""
     observed = np.asarray(observed, dtype=np.float64)
     phi1, phi2, sigma = (np.asarray(v, dtype=np.float64) for v in (phi1, phi2, sigma))
-    return one_step_function()(observed, phi1, phi2, sigma, np.random.default_rng(seed))
+    return one_step_function()(observed[:, None], np.random.default_rng(seed), phi1, phi2, sigma)
 
 
 def out_of_sample(observed, phi1, phi2, sigma, horizon: int, seed: int = 0) -> np.ndarray:
