@@ -16,7 +16,9 @@ from scanlab.taps import (
     fibonacci,
     moving_window,
     newton_sqrt,
+    sequence_steps,
     window_indices,
+    window_steps,
 )
 from tests.conftest import page_text, stored_outputs
 
@@ -38,8 +40,29 @@ def test_sequence_taps_numbers_appear(built_site: Path) -> None:
     assert f"length {len(averaged)}" in text and len(averaged) == len(x) - 2
     for step, indices in enumerate(window_indices(len(x), [-1, 0, 1])):
         assert f"step {step}: reads x{list(indices)}  ->  {averaged[step]:.4f}" in text
-    weighted = moving_window(np.arange(10.0), (1, 10, 100), (-2, 0, 3))
-    assert str(weighted) in text
+
+
+def test_one_sided_taps_read_what_scanlab_says(built_site: Path) -> None:
+    # The probe loops hand back what they read from x = [0, 1, ..., 9]: indices.
+    text = _page(built_site)
+    lag = [i for (i,) in window_indices(10, [-1])]
+    lead = [list(r) for r in window_indices(10, [1, 2])]
+    assert f"taps=[-1]  : {window_steps(10, [-1])} steps reading {lag}" in text
+    assert f"taps=[1, 2]: {window_steps(10, [1, 2])} steps reading {lead}" in text
+    assert "max tap - min tap" not in text  # the old rule, wrong for one-sided taps
+
+
+def test_exercise_answers_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    steps = sequence_steps([(10, [-2, 0]), (8, [1])])
+    first = [*window_indices(10, [-2, 0], steps)[0], 100 + window_indices(8, [1], steps)[0][0]]
+    assert f"steps: {steps}" in text
+    assert f"first step reads: {first}" in text
+    # Ex 5.2: until can fire at the very last allowed step, so len < n_steps is not the test
+    r = newton_sqrt(1000.0, 1.0, 1e-6, 10)
+    assert len(r) == 10 and abs(r[-1] - r[-2]) < 1e-6
+    assert "n_steps = 10: shape (10,)" in text
+    assert "len(r) < n_steps: False, until held: True" in text
 
 
 def test_until_and_go_backwards_numbers_appear(built_site: Path) -> None:
@@ -51,6 +74,12 @@ def test_until_and_go_backwards_numbers_appear(built_site: Path) -> None:
     raw = backwards_total([1.0, 2.0, 3.0, 4.0])
     assert f"raw result      : {raw}" in text
     assert f"raw result[::-1]: {raw[::-1]}" in text
+
+
+def test_no_claim_that_the_page_build_computed_anything(built_site: Path) -> None:
+    text = _page(built_site)
+    assert "when this page was built" not in text
+    assert "NBVAL" not in text
 
 
 def test_newton_explorer_leaves_are_on_the_page(built_site: Path) -> None:

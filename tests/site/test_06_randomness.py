@@ -22,9 +22,24 @@ def test_repeated_draw_and_threaded_walk_appear(built_site: Path) -> None:
     assert f"moves    : {np.round(moves(same), 4)}" in text
     assert np.allclose(moves(same), moves(same)[0])  # what the page claims
     walk = random_walk(42, 5)
-    assert f"positions: {np.round(walk, 4)}" in text
-    assert f"moves    : {np.round(moves(walk), 4)}" in text
-    assert f"numpy    : {np.round(np.random.default_rng(42).normal(size=5), 4)}" in text
+    assert f"positions  : {np.round(walk, 4)} {walk.shape}" in text
+    assert f"moves      : {np.round(moves(walk), 4)}" in text
+    python_walk = np.cumsum(np.random.default_rng(42).normal(size=5))
+    assert f"python walk: {np.round(python_walk, 4)}" in text
+    assert np.allclose(walk, python_walk)  # what the page claims
+
+
+def test_porting_traps_appear(built_site: Path) -> None:
+    text = _page(built_site)
+    assert "ValueError: return_updates=False but Scan produced updates" in text
+    assert "return_updates=False drops" not in text  # the old, wrong claim
+    # a shared generator used implicitly: the first draw of seed 42 again and again
+    repeated = np.round(repeating_walk(42, 3), 4)
+    assert text.count(f"call 1: {repeated}") == 1
+    assert text.count(f"call 2: {repeated}") == 1
+    drift = np.cumsum(np.random.default_rng(42).normal(size=3) + 1.0)
+    assert f"positions: {np.round(drift, 4)}" in text
+    assert "when this page was built" not in text and "NBVAL" not in text
 
 
 def test_long_walk_numbers_appear(built_site: Path) -> None:
