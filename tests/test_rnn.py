@@ -271,3 +271,19 @@ def test_free_inputs_recompute_and_show_bad_sizes_as_a_message():
     assert "of them: s (4, 6)" in output_text(ex.live_output.outputs)
     sizes.value = "4, 2, 3"
     assert "sizes must be 4 whole numbers" in output_text(ex.live_output.outputs)
+
+
+def test_the_explorer_function_agrees_with_the_default_backend():
+    """rnn_function links with PyTensor's Python code; the default (Numba) mode must agree."""
+    X = pt.matrix("X")
+    params = symbolic_params()
+    h, s = rnn_outputs(X, params, "softmax-2016")
+    default = pytensor.function([X, *(params[n] for n in PARAM_NAMES)], [h, s])
+    sizes = RNNSizes(steps=4, n_in=3, n_hidden=2, n_out=5)
+    p = rnn_weights(sizes, seed=3)
+    X_value = rnn_inputs(sizes, seed=3)
+    h_default, s_default = default(X_value, *(p[n] for n in PARAM_NAMES))
+    run = run_rnn("softmax-2016", sizes, seed=3)
+    np.testing.assert_allclose(run.h, h_default)
+    np.testing.assert_allclose(run.s, s_default)
+    assert run.s.shape == s_default.shape == (4, 1, 5)

@@ -74,3 +74,20 @@ def test_compiled_once():
 def test_bad_input_is_named(vector, matrix, message):
     with pytest.raises(ScanlabInputError, match=message):
         compare_softmax(vector, matrix)
+
+
+def test_python_function_links_without_numba_and_agrees_with_the_default_mode():
+    import pytensor
+    from pytensor.link.basic import PerformLinker
+
+    from scanlab.softmax import python_function
+
+    v = pt.vector("v")
+    M = pt.matrix("M")
+    outputs = [legacy_softmax(v), pt.special.softmax(M)]
+    quick = python_function([v, M], outputs)
+    assert isinstance(quick.maker.linker, PerformLinker)
+    default = pytensor.function([v, M], outputs)  # the book's default backend is the oracle
+    args = (np.array([1.0, -2.0, 0.5]), np.array([[1.0, 2.0], [3.0, -1.0]]))
+    for got, expected in zip(quick(*args), default(*args), strict=True):
+        np.testing.assert_allclose(got, expected)

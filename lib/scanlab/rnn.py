@@ -24,8 +24,8 @@ from pytensor.tensor.special import softmax
 from pytensor.tensor.variable import TensorVariable
 
 from scanlab.checks import ScanlabInputError, as_count, one_of, parse_numbers
-from scanlab.compiled import compiled, function
-from scanlab.softmax import legacy_softmax
+from scanlab.compiled import compiled
+from scanlab.softmax import legacy_softmax, python_function
 
 Activation = Literal["softmax-2016", "softmax-axis-1", "softmax-axis-none", "sigmoid"]
 ACTIVATIONS: tuple[Activation, ...] = (
@@ -196,13 +196,17 @@ def static_shapes(activation: Activation, sizes: RNNSizes) -> dict[str, tuple[in
 
 @compiled
 def rnn_function(activation: Activation) -> Function:
-    """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop), for inputs of any size."""
+    """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop), for inputs of any size.
+
+    Weights are inputs, so one function serves every size; `python_function` needs no
+    Numba compile (see scanlab.softmax), so the explorer's 48 settings cost no compile.
+    """
     one_of("activation", activation, ACTIVATIONS)
     X = pt.matrix("X")
     params = symbolic_params()
     h, s = rnn_outputs(X, params, activation)
     after = output_after_loop(h, params, activation)
-    return function([X, *(params[n] for n in PARAM_NAMES)], [h, s, after])
+    return python_function([X, *(params[n] for n in PARAM_NAMES)], [h, s, after])
 
 
 @dataclass(frozen=True)
@@ -265,7 +269,7 @@ def fixes_function() -> Function:
     X = pt.matrix("X")
     params = symbolic_params()
     outputs = fixed_outputs(X, params)
-    return function([X, *(params[n] for n in PARAM_NAMES)], list(outputs.values()))
+    return python_function([X, *(params[n] for n in PARAM_NAMES)], list(outputs.values()))
 
 
 def run_fixes(sizes: RNNSizes = RNNSizes(), seed: int = 0) -> dict[str, np.ndarray]:

@@ -5,6 +5,12 @@ and normalised each row; its docs said "Returns: a symbolic 2D tensor". PyTensor
 `pytensor.tensor.special.softmax(x, axis=None)` keeps the input's shape, and with the
 default `axis=None` it normalises over *every* element, so on a matrix the rows no longer
 sum to 1 each. `compare_softmax` runs the notes' two experiments both ways.
+
+Design note: the chapter's hidden helpers and explorer compile with `python_function`
+(PyTensor's Python implementations: the same graph and rewrites, no Numba and no C compile).
+With the default Numba backend each distinct graph costs seconds on a cold cache (issue 11:
+chapter 4's first Run All took 55 s, almost all of it compiling helpers whose results are
+identical either way). The scans a chapter teaches are compiled with the default mode.
 """
 
 from __future__ import annotations
@@ -12,13 +18,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pytensor
 import pytensor.tensor as pt
 from pytensor.compile.executor import Function
+from pytensor.compile.mode import Mode
 from pytensor.tensor.special import softmax
 from pytensor.tensor.variable import TensorVariable
 
 from scanlab.checks import ScanlabInputError, as_matrix, as_vector
 from scanlab.compiled import compiled, function
+
+
+def python_function(inputs, outputs) -> Function:
+    """`scanlab.compiled.function` with PyTensor's Python linker: same rewrites, no compile.
+
+    A Scan inside runs its Python loop, and its inner function is linked without C
+    (`cxx=""` while the function is built), so nothing calls Numba or a C compiler.
+    """
+    with pytensor.config.change_flags(cxx=""):
+        return function(inputs, outputs, mode=Mode(linker="py", optimizer="fast_run"))
 
 
 def legacy_softmax(x) -> TensorVariable:
@@ -53,7 +71,7 @@ def softmax_function() -> Function:
     v = pt.vector("v")
     M = pt.matrix("M")
     outputs = [legacy_softmax(v), legacy_softmax(M), softmax(v), softmax(M), softmax(M, axis=-1)]
-    return function([v, M], outputs)
+    return python_function([v, M], outputs)
 
 
 @dataclass(frozen=True)
