@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytensor
+import pytensor.tensor as pt
 import pytest
 
 from scanlab import ScanlabInputError, randomness
@@ -62,3 +64,34 @@ def test_explorer_leaves_reuse_one_compile() -> None:
             outputs = render_outputs(randomness.describe_walk, {"seed": seed, "n_steps": n_steps})
             assert outputs[0]["data"]["text/html"].startswith("<svg")
     assert compile_count() == before
+
+
+# --- What a port from Theano meets (chapter 6 shows both; PyTensor is the oracle here) --------
+
+
+def test_an_updates_dict_from_fn_raises_with_return_updates_false() -> None:
+    gen = pt.random.shared_rng(seed=0, name="gen")
+
+    def step(position):  # the Theano way: the new generator goes out as an update
+        next_gen, move = gen.normal()
+        return position + move, {gen: next_gen}
+
+    with pytest.raises(ValueError, match="return_updates=False but Scan produced updates"):
+        pytensor.scan(step, outputs_info=[pt.zeros(())], n_steps=3, return_updates=False)
+
+
+def test_a_shared_generator_used_implicitly_repeats_its_draw_every_step_and_call() -> None:
+    gen = pt.random.shared_rng(seed=42, name="gen")
+
+    def step(position):  # neither passed in nor handed on
+        _, move = gen.normal()
+        return position + move
+
+    n_steps = pt.iscalar("n_steps")
+    walk = pytensor.scan(step, outputs_info=[pt.zeros(())], n_steps=n_steps, return_updates=False)
+    f = pytensor.function([n_steps], walk, mode="FAST_COMPILE")  # a tiny loop: no Numba compile
+    first = np.random.default_rng(42).normal()
+    for _call in range(2):
+        np.testing.assert_allclose(f(4), first * np.arange(1, 5))
+    # the same numbers scanlab's non-sequence walk gives: the same trap
+    np.testing.assert_allclose(f(4), randomness.repeating_walk(42, 4))
