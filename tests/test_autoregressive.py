@@ -185,7 +185,12 @@ def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> No
     assert "non-stationary" in first and "path 4" in second
 
 
-def test_machine_names_the_versions() -> None:
+def test_machine_names_the_versions_and_the_cache(tmp_path) -> None:
+    import pymc
+    import pytensor
+
     text = ar.machine()
-    for name in ("cores", "PyTensor", "PyMC", "Numba", "NumPy"):
-        assert name in text
+    assert f"PyTensor {pytensor.__version__}, PyMC {pymc.__version__}, Numba" in text
+    assert "cores" in text and "compile cache" not in text
+    watch = ar.CacheWatch.start(tmp_path)
+    assert "compile cache: cold" in ar.machine(watch)

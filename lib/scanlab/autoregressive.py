@@ -18,8 +18,6 @@ column per path, so one compiled function draws any number of paths for any coef
 from __future__ import annotations
 
 import logging
-import os
-import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from pytensor.compile.executor import Function
 
 from scanlab.checks import ScanlabInputError, as_count, as_number
 from scanlab.compiled import compiled, function
+from scanlab.machine import CacheWatch, cores, cpu_model, versions
 from scanlab.sketch import COLORS, LineChart, series
 
 TRUE_PHI1, TRUE_PHI2, TRUE_SIGMA = 0.6, -0.3, 0.5
@@ -296,22 +295,18 @@ def compare_sentence(per_call: dict[str, float], compile_seconds: dict[str, floa
     )
 
 
-def machine() -> str:
-    """The CPU, its cores and the versions that timings depend on."""
-    import numba
-    import pymc as pm
-
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores | PyTensor {pytensor.__version__}, "
-            f"PyMC {pm.__version__}, Numba {numba.__version__}, NumPy {np.__version__}")
+def machine(watch: CacheWatch | None = None) -> str:
+    """Whose timings: CPU and cores, the versions they depend on, PyMC's included, and
+    (given a watch started before the page's first compile) whether the cache was cold."""
+    found = versions(("pytensor", "pymc", "numba", "numpy"))
+    names = {"pytensor": "PyTensor", "pymc": "PyMC", "numba": "Numba", "numpy": "NumPy"}
+    lines = [
+        f"machine: {cpu_model()}, {cores()} cores",
+        "versions: " + ", ".join(f"{names[p]} {v}" for p, v in found.items()),
+    ]
+    if watch is not None:
+        lines.append(watch.describe())
+    return "\n".join(lines)
 
 
 # --- Forecasts -----------------------------------------------------------------------------------
