@@ -8,6 +8,7 @@ import importlib
 import itertools
 import json
 import re
+import time
 
 import ipywidgets as widgets
 import matplotlib
@@ -346,19 +347,14 @@ def test_free_section_records_the_parsed_setting_for_browser_tests() -> None:
 # --- progress while rendering -------------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class _Line:
-    def __init__(self, opened: list) -> None:
+    def __init__(self) -> None:
+        self.opened = False
         self.shown: list[str] = []
         self.closed = False
-        opened.append(self)
+
+    def open(self) -> None:
+        self.opened = True
 
     def show(self, text: str) -> None:
         self.shown.append(text)
@@ -367,50 +363,41 @@ class _Line:
         self.closed = True
 
 
-def _progress(clock: _Clock, opened: list, total: int = 24, refuse: bool = False) -> _Progress:
-    return _Progress(
-        total,
-        after=1.0,
-        every=0.2,
-        clock=clock,
-        open_line=(lambda: None) if refuse else (lambda: _Line(opened)),
-    )
-
-
 def test_progress_says_nothing_while_rendering_is_fast() -> None:
-    clock, opened = _Clock(), []
-    progress = _progress(clock, opened)
+    line = _Line()
+    progress = _Progress(24, after=5.0, every=0.01, open_line=lambda: line)
     for number in range(1, 25):
-        clock.now += 0.04  # 24 settings in 0.96 s
         progress.rendering(number, {"k": number})
     progress.close()
-    assert opened == []
+    assert (line.opened, line.shown, line.closed) == (False, [], False)
 
 
-def test_progress_line_appears_when_slow_updates_in_place_and_is_removed() -> None:
-    clock, opened = _Clock(), []
-    progress = _progress(clock, opened)
-    for number in range(1, 25):
-        progress.rendering(number, {"k": number, "A": (1, 2)})
-        clock.now += 0.15
-    (line,) = opened  # one line, updated in place
-    assert line.shown[0].endswith("8 of 24 (k=8, A=(1, 2)) …")  # first after 1 s
-    assert "Rendering every setting of this explorer" in line.shown[0]
-    assert 1 < len(line.shown) < 24 - 7  # at most one update per 0.2 s
-    assert line.shown[-1].endswith(f"{7 + 2 * (len(line.shown) - 1) + 1} of 24 (k=24, A=(1, 2)) …")
-    assert not line.closed
+def test_progress_line_appears_during_a_slow_setting_updates_and_is_removed() -> None:
+    line = _Line()
+    progress = _Progress(3, after=0.05, every=0.02, open_line=lambda: line)
+    progress.rendering(1, {"k": 1, "A": (1, 2)})
+    time.sleep(0.4)  # one slow setting (a cold compile): announced while it runs
+    assert line.opened and not line.closed
+    assert line.shown[0] == (
+        "Rendering every setting of this explorer (each is stored for the static page): "
+        "1 of 3 (k=1, A=(1, 2)) …"
+    )
+    progress.rendering(2, {"k": 2, "A": (1, 2)})
+    time.sleep(0.2)
+    assert line.shown[-1].endswith("2 of 3 (k=2, A=(1, 2)) …")  # updated in place
     progress.close()
     assert line.closed
+    updates = len(line.shown)
+    time.sleep(0.1)
+    assert len(line.shown) == updates  # nothing after it is removed
 
 
-def test_progress_asks_once_where_no_line_can_be_removed() -> None:
-    clock, asked = _Clock(), []
-    progress = _Progress(10, after=0.0, every=0.0, clock=clock, open_line=lambda: asked.append(1))
+def test_progress_without_a_removable_line_does_nothing() -> None:
+    progress = _Progress(10, after=0.0, every=0.0, open_line=lambda: None)
     for number in range(1, 11):
-        clock.now += 1
         progress.rendering(number, {"k": number})
     progress.close()
-    assert asked == [1]
+    assert progress.line is None
 
 
 def test_slow_explorer_outside_a_kernel_shows_no_progress(monkeypatch, capsys) -> None:
@@ -423,10 +410,12 @@ def test_slow_explorer_outside_a_kernel_shows_no_progress(monkeypatch, capsys) -
 _PROGRESS_NOTEBOOK = [
     "import importlib\nimport time\n\nfrom scanlab import Choice, explorer\n\n"
     "importlib.import_module('scanlab.explorer').PROGRESS_AFTER_S = 0.3\n\n\n"
-    "def slow(k):\n    time.sleep(0.05)\n    return f'k={k}'",
-    "explorer(slow, Choice('k', range(20)))",  # 1 s: progress shown, then removed
+    "def slow(k):\n    time.sleep(1.0 if k == 0 else 0.02)  # one slow setting first\n"
+    "    return f'k={k}'\n\n\n"
+    "def fast(k):\n    return f'k={k}'",
+    "explorer(slow, Choice('k', range(20)))",  # 1.4 s: progress shown, then removed
     "print('shown first')\nexplorer(slow, Choice('k', range(20)))",  # no progress: keeps print
-    "explorer(slow, Choice('k', range(3)))",  # fast: no progress at all
+    "explorer(fast, Choice('k', range(3)))",  # fast: no progress at all
 ]
 
 
@@ -458,6 +447,7 @@ def test_progress_leaves_no_trace_in_stored_outputs_widget_state_or_strict_nbval
         c["data"].get("text/plain", "") for kind, c in messages[1] if kind == "update_display_data"
     ]
     assert shown and all("Rendering every setting of this explorer" in s for s in shown)
+    assert "1 of 20 (k=0)" in shown[0]  # announced while the slow first setting runs
     kinds = [kind for kind, _ in messages[1] if kind != "status"]
     assert kinds.index("display_data") < kinds.index("clear_output")  # line, then removed
     for index in (2, 3):  # after a print: clear_output would erase it; fast: nothing to say

@@ -46,6 +46,8 @@ line is removed before the explorer is shown, so nothing of it is stored:
   display_data but ignores `update_display_data` and `clear_output`, sees no compared
   field), then filled and updated with `update_display_data`, then removed with
   `clear_output()`, which nbclient (`nbconvert --execute`) and JupyterLab apply;
+- a background thread shows and updates it, so one slow setting (a cold compile) is
+  announced while it runs;
 - `clear_output()` clears the whole cell, so the line is shown only when the cell has shown
   nothing else yet (tracked per execute request at the kernel's session, see
   `_CellOutputs`), and only in a real kernel (not under `capture_output`).
@@ -54,6 +56,7 @@ line is removed before the explorer is shown, so nothing of it is stored:
 from __future__ import annotations
 
 import base64
+import contextvars
 import html
 import inspect
 import io
@@ -61,7 +64,8 @@ import itertools
 import json
 import re
 import sys
-import time
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -381,22 +385,29 @@ def _track_cell_outputs() -> _CellOutputs | None:
 
 
 class _KernelLine:
-    """A line of text in the running cell, updated in place, then removed without a trace."""
+    """A line of text in the running cell, updated in place, then removed without a trace.
 
-    def __init__(self) -> None:
-        from IPython.display import display
+    Published through the kernel's own display publisher, kept from the cell's thread: a
+    render runs inside `capture_output`, which swaps the shell's publisher for a capturing
+    one, and the line must not land in a setting's captured outputs.
+    """
 
+    def __init__(self, publisher: Any) -> None:
+        self.publisher = publisher
+        self.transient = {"display_id": uuid.uuid4().hex}
+
+    def open(self) -> None:
         # Empty bundle first: strict nbval records this display_data but compares no field
         # of it; every later change is an update_display_data, which nbval ignores.
-        self.handle = display({}, raw=True, display_id=True)
+        self.publisher.publish({}, metadata={}, transient=self.transient)
 
     def show(self, text: str) -> None:
-        self.handle.update({"text/plain": text}, raw=True)
+        self.publisher.publish(
+            {"text/plain": text}, metadata={}, transient=self.transient, update=True
+        )
 
     def close(self) -> None:
-        from IPython.display import clear_output
-
-        clear_output()  # nbclient and JupyterLab drop the line (and its display_id)
+        self.publisher.clear_output(wait=False)  # nbclient and JupyterLab drop the line
 
 
 def _kernel_line() -> _KernelLine | None:
@@ -408,11 +419,16 @@ def _kernel_line() -> _KernelLine | None:
     cell = _current_cell(shell)
     if cell is None or tracker.has_output(cell):
         return None  # clear_output would also erase what the cell showed before
-    return _KernelLine()
+    return _KernelLine(shell.display_pub)
 
 
 class _Progress:
-    """Says which setting is rendering, once rendering has taken `after` seconds."""
+    """Says which setting is rendering, from `after` seconds on, while rendering goes on.
+
+    A background thread shows and updates the line, so a single slow setting (a cold
+    compile) is announced while it runs, not after. It runs in a copy of the cell's
+    context, so its messages name the running cell as their parent.
+    """
 
     def __init__(
         self,
@@ -420,39 +436,50 @@ class _Progress:
         *,
         after: float,
         every: float,
-        clock: Callable[[], float] = time.perf_counter,
         open_line: Callable[[], Any] = _kernel_line,
     ) -> None:
         self.total = total
         self.after = after
         self.every = every
-        self.clock = clock
-        self.open_line = open_line
-        self.start = clock()
-        self.last = -float("inf")
+        self.current: tuple[int, dict[str, Any]] = (1, {})
         self.line: Any = None
-        self.refused = False  # no line possible here: do not ask again
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        line = open_line()  # decided in the cell's thread, before anything renders
+        if line is not None:
+            context = contextvars.copy_context()
+            self._thread = threading.Thread(target=context.run, args=(self._run, line), daemon=True)
+            self._thread.start()
 
     def rendering(self, number: int, setting: dict[str, Any]) -> None:
         """Called before setting `number` (1-based) is rendered."""
-        now = self.clock()
-        if self.refused or now - self.start < self.after:
-            return
-        if self.line is None:
-            self.line = self.open_line()
-            if self.line is None:
-                self.refused = True
-                return
-        elif now - self.last < self.every:
-            return
-        self.last = now
+        self.current = (number, setting)
+
+    def text(self) -> str:
+        number, setting = self.current
         shown = ", ".join(f"{k}={v!r}" for k, v in setting.items())
-        self.line.show(
+        return (
             f"Rendering every setting of this explorer (each is stored for the static page): "
             f"{number} of {self.total} ({shown}) …"
         )
 
+    def _run(self, line: Any) -> None:
+        if self._stop.wait(self.after):
+            return  # fast: nothing shown at all
+        try:
+            line.open()
+            self.line = line
+            while True:
+                line.show(self.text())
+                if self._stop.wait(self.every):
+                    return
+        except Exception:  # a progress line must never break rendering
+            return
+
     def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
         if self.line is not None:
             self.line.close()
             self.line = None
