@@ -3,8 +3,9 @@
 The site serves Noto Sans SC itself (Makefile: vendor), split into unicode-range slices. On
 such a machine the only way two different Chinese characters can draw differently is that
 font: without it both are the same empty box (the .notdef glyph). So, for every page with
-Chinese text, in Chromium: the slices it needs load from the site itself, and characters
-drawn with the page's own font stack differ from each other.
+Chinese text, in Chromium: the slices it needs load from the site itself, and two different
+characters differ, both drawn with the page's own font stack and as laid out on the screen
+(Chromium can leave the first Chinese text of a page as boxes: assets/cjk-relayout.js).
 """
 
 from __future__ import annotations
@@ -39,6 +40,28 @@ DRAW = """
   const loaded = [...document.fonts].filter(
     (f) => f.family.replace(/["']/g, "") === "Noto Sans SC" && f.status === "loaded").length;
   return {differ: draw(a) !== draw(b), loaded, font};
+}
+"""
+
+
+# How wide each Chinese character of an element is laid out, in ems. Noto Sans SC draws an
+# ideograph one em wide; the empty box a font without it draws is about 0.6 em.
+LAID_OUT_WIDTHS = """
+(el) => {
+  const size = parseFloat(getComputedStyle(el).fontSize);
+  const widths = {};
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const ch = node.data[i];
+      if (!/[\u4e00-\u9fff]/.test(ch) || ch in widths) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      widths[ch] = range.getBoundingClientRect().width / size;
+    }
+  }
+  return widths;
 }
 """
 
@@ -92,6 +115,13 @@ def test_chinese_draws_with_the_sites_own_font(
             if len(chars) < 2:
                 continue
             result = page.evaluate(DRAW, [el.element_handle(), chars[0], chars[1]])
+            # As laid out on the page, not only in a fresh canvas.
+            narrow = {ch: round(w, 2) for ch, w in el.evaluate(LAID_OUT_WIDTHS).items()
+                      if w < 0.9}
+            assert not narrow, (
+                f"{page_name}: {narrow} laid out narrower than one em (empty boxes) in "
+                f"{el.inner_text()[:40]!r}"
+            )
             assert result["differ"], (
                 f"{page_name}: {chars[0]!r} and {chars[1]!r} draw the same (empty boxes) with "
                 f"{result['font']}"
