@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> None:
         per_call[name] = ar.best_time(lambda f=f: f(**point))
     if not np.allclose(values["scan"], values["vectorised"], rtol=1e-10):
         raise SystemExit(f"log-densities differ: {values}")
-    print(f"AR(2), {len(data)} values: log-density + gradient at {point}")
+    where = ", ".join(f"{k}={v:.3f}" for k, v in point.items())
+    print(f"AR(2), {len(data)} values: log-density + gradient at {where}")
     for name in ("scan", "vectorised"):
         print(f"  {name:10}: compile + first call {compile_seconds[name]:6.2f} s, "
               f"then {per_call[name] * 1e6:8.1f} us per call")
