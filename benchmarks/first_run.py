@@ -4,12 +4,19 @@ Each chapter runs alone, in its own kernel, with `jupyter nbconvert --execute` i
 temporary file (the chapter itself is not touched), as a reader's fresh Run All would:
 - cold: an empty PyTensor compile cache (`PYTENSOR_FLAGS=base_compiledir=<new empty dir>`);
 - warm: the same run again with that (now filled) cache.
-Wall time is the whole nbconvert process (kernel start, imports and every cell).
+Wall time is the whole nbconvert process (kernel start, imports and every cell); cpu is
+the user + sys time of nbconvert and its kernel (from `getrusage(RUSAGE_CHILDREN)`), which
+a busy machine stretches far less than wall time. For scale, on this machine: an empty
+notebook costs about 4 s of cpu (nbconvert and kernel start), importing numpy, pytensor,
+matplotlib, ipywidgets and scanlab about 1.5 s more, and each new scan graph compiled on
+a cold cache about 7 s (a gradient through scan, or an RNN, more).
 
 Compiles are counted inside the kernel by an IPython startup file (in a temporary
 IPYTHONDIR) that wraps, at import time:
 - `pytensor.compile.maker.FunctionMaker.create`: one call per graph PyTensor compiles,
   whoever asks (`pytensor.function`, `.eval()`, scanlab, PyMC); the column `compiles`;
+- `NumbaLinker.jit_compile`: the graph's Numba cache key, so `graphs` counts distinct
+  compiled graphs (what a cold cache pays for) and `uncached` those Numba cannot cache;
 - the first call of every compiled `Function`: with the default Numba backend that is
   where the real compile happens (seconds cold, a cache load warm); the column `1st calls`
   sums those seconds;
@@ -36,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -132,7 +140,19 @@ def _patch_explorer(module):
     module.explorer = explorer
 
 
+def _patch_linker(module):
+    original = module.NumbaLinker.jit_compile
+
+    def jit_compile(self, fn_and_cache):
+        key = fn_and_cache[1]
+        _log("graph", key=None if key is None else str(hash(key)))
+        return original(self, fn_and_cache)
+
+    module.NumbaLinker.jit_compile = jit_compile
+
+
 _PATCHES = {
+    "pytensor.link.numba.linker": _patch_linker,
     "pytensor.compile.maker": _patch_maker,
     "pytensor.compile.executor": _patch_executor,
     "scanlab.explorer": _patch_explorer,
@@ -179,7 +199,9 @@ class Run:
     cpu: float  # user + sys of nbconvert and its kernel: far less noisy than wall time
     ok: bool
     load: str
-    compiles: int = 0
+    compiles: int = 0  # FunctionMaker.create calls
+    graphs: int = 0  # distinct Numba cache keys among them: what a cold cache compiles
+    uncached: int = 0  # graphs Numba cannot cache on disk: compiled again on every run
     first_call_s: float = 0.0
     explorer_s: float = 0.0
     explorer_compiles: int = 0
@@ -246,7 +268,9 @@ def run_chapter(tree: Path, notebook: Path, compiledir: Path | None, timeout: in
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     run = Run(seconds, cpu, result.returncode == 0, load)
     if not run.ok:
-        run.error = result.stderr.strip().splitlines()[-1:] and result.stderr[-2000:]
+        lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in result.stderr.splitlines()]
+        errors = [line.strip() for line in lines if "Error" in line]
+        run.error = (errors or lines or ["(no message)"])[-1][:200]
     if log.exists():
         run.events = [json.loads(line) for line in log.read_text().splitlines()]
     if out.exists():
@@ -271,6 +295,9 @@ def run_chapter(tree: Path, notebook: Path, compiledir: Path | None, timeout: in
             event["cell_index"] = by_count.get(event["cell"], -1)
     compiles = [e for e in run.events if e["ev"] == "compile"]
     run.compiles = len(compiles)
+    graphs = [e["key"] for e in run.events if e["ev"] == "graph"]
+    run.graphs = len({key for key in graphs if key is not None})
+    run.uncached = sum(1 for key in graphs if key is None)
     run.first_call_s = sum(e["seconds"] for e in run.events if e["ev"] == "first_call")
     run.explorers = [e for e in run.events if e["ev"] == "explorer"]
     run.explorer_s = sum(e["seconds"] for e in run.explorers)
@@ -326,20 +353,21 @@ def main() -> int:
             status = "" if run.ok else f"  FAILED: {run.error}"
             print(
                 f"  {nb.stem:<26} {kind:<4} {run.seconds:6.1f} s  cpu {run.cpu:6.1f} s"
-                f"  compiles {run.compiles:3d}"
+                f"  compiles {run.compiles:3d} (graphs {run.graphs}, uncached {run.uncached})"
                 f"  (load {run.load}){status}",
                 flush=True,
             )
 
     print()
     header = (
-        "| chapter | cold s (cpu) | warm s (cpu) | compiles | 1st calls cold s "
+        "| chapter | cold s (cpu) | warm s (cpu) | compiles (graphs, uncached) | 1st calls cold s "
         "| explorers cold s of all cells s (compiles) | load (cold) "
         "| slowest cells, cold: #index s compiles |"
     )
     if args.warm_only:
         header = (
-            "| chapter | warm s (cpu) | compiles | 1st calls s | explorers s (compiles) | load "
+            "| chapter | warm s (cpu) | compiles (graphs, uncached) | 1st calls s "
+            "| explorers s (compiles) | load "
             "| slowest cells |"
         )
     print(header)
@@ -355,7 +383,8 @@ def main() -> int:
         if args.warm_only:
             w = runs["warm"]
             print(
-                f"| {name}{flag} | {w.seconds:.1f} ({w.cpu:.1f}) | {w.compiles} | "
+                f"| {name}{flag} | {w.seconds:.1f} ({w.cpu:.1f}) | "
+                f"{w.compiles} ({w.graphs}, {w.uncached}) | "
                 f"{w.first_call_s:.1f} | "
                 f"{explorers} | {w.load} | {cells} |"
             )
@@ -364,7 +393,7 @@ def main() -> int:
             mark = "" if c.seconds <= GOAL_S else " *"
             print(
                 f"| {name}{flag} | {c.seconds:.1f}{mark} ({c.cpu:.1f}) | {w.seconds:.1f} "
-                f"({w.cpu:.1f}) | {c.compiles} | "
+                f"({w.cpu:.1f}) | {c.compiles} ({c.graphs}, {c.uncached}) | "
                 f"{c.first_call_s:.1f} | {explorers} | {c.load} | {cells} |"
             )
     if not args.warm_only:
