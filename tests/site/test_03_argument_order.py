@@ -79,7 +79,8 @@ def test_computed_numbers_appear(built_site: Path) -> None:
     assert f"scan       : {numbers}" in text
     squares = np.arange(6.0) ** 2
     assert f"scan, taps [1, -1]: {first_minus_second(squares, (1, -1)).tolist()}" in text
-    steps = first_minus_second(np.arange(10.0), (-1, 1))
+    steps = first_minus_second(np.arange(10.0) ** 2, (1, -1))
+    assert len(steps) == 8 and steps[0] == 4.0 and steps[-1] == 32.0  # Exercise 3.3's answer
     assert f"{len(steps)} steps: {steps.tolist()}" in text
 
 
@@ -109,3 +110,71 @@ def test_every_explorer_setting_is_on_the_page(built_site: Path) -> None:
     for seqs, outs, n in itertools.product(sequences, outputs, [0, 1, 2]):
         for line in describe_signature(seqs, outs, n).splitlines():
             assert line in text, (seqs, outs, n, line)
+
+
+def _polynomial(order: str):
+    coefficients, x = pt.vector("coefficients"), pt.scalar("x")
+    fns = {
+        "right": lambda coefficient, power, free_variable: coefficient * free_variable**power,
+        "swapped": lambda power, coefficient, free_variable: coefficient * free_variable**power,
+    }
+    components = pytensor.scan(
+        fns[order], sequences=[coefficients, pt.arange(10000)], non_sequences=[x],
+        return_updates=False,
+    )
+    return pytensor.function([coefficients, x], components.sum())
+
+
+def test_the_swapped_polynomial_passes_the_notes_check_only(built_site: Path) -> None:
+    text = _page(built_site)
+    right, swapped = _polynomial("right"), _polynomial("swapped")
+    assert right([1.0, 0.0, 2.0], 3.0) == swapped([1.0, 0.0, 2.0], 3.0) == 19.0
+    assert (right([1.0, 2.0, 3.0], 2.0), swapped([1.0, 2.0, 3.0], 2.0)) == (17.0, 20.0)
+    assert "[1.0, 0.0, 2.0] at x = 3.0: right 19.0, swapped 19.0," in text
+    assert "[1.0, 2.0, 3.0] at x = 2.0: right 17.0, swapped 20.0," in text
+    assert "Python loop 19.0" in text and "Python loop 17.0" in text
+
+
+def test_outputs_info_messages_are_pytensors(built_site: Path) -> None:
+    text = " ".join(_page(built_site).split())  # the page wraps long messages
+    xs, X = pt.vector("xs"), pt.matrix("X")
+    dtype = error_message(lambda: pytensor.scan(
+        lambda x_t, total: total + x_t, sequences=[xs], outputs_info=0, return_updates=False))
+    assert "has dtype int8, while the result of the inner function (`fn`) has dtype float64" \
+        in dtype
+    ndim = error_message(lambda: pytensor.scan(
+        lambda x_t, h: (h + x_t)[None, :], sequences=[X], outputs_info=pt.zeros(3),
+        return_updates=False))
+    assert "has 2 dimension(s), while the corresponding variable" in ndim
+    assert "shape_padleft" in ndim
+    for message in (dtype, ndim):
+        assert " ".join(message.split(". ")[0].split()) in text
+    assert "Inconsistency in the inner graph of scan" in text
+    assert "shape=(1,))' and 'Vector(float64, shape=(?,))'" in text
+
+
+def test_a_fixed_and_an_unknown_length_only_fail_at_the_call() -> None:
+    """The prose: by default PyTensor only logs the rewrite error; the call fails later."""
+    import logging
+
+    import pytest
+
+    A, k = pt.vector("A"), pt.iscalar("k")
+    totals = pytensor.scan(lambda total, A: total + A, outputs_info=pt.zeros(1),
+                           non_sequences=[A], n_steps=k, return_updates=False)
+    log = logging.getLogger("pytensor.graph.rewriting.basic")
+    log.disabled = True
+    try:
+        f = pytensor.function([A, k], totals)  # compiles: the error is only logged
+    finally:
+        log.disabled = False
+    with pytest.raises(ValueError, match=r"cannot assign slice of shape \(1,\)"):
+        f(np.ones(3), 2)
+
+
+def test_no_scaffolding_or_false_build_claims(built_site: Path) -> None:
+    text = _page(built_site)
+    assert "NBVAL" not in text
+    assert "when this page was built" not in text
+    assert "https://pytensor.readthedocs.io/en/latest/library/scan.html" in text
+    assert "glossary.html#tap" in _raw(built_site)

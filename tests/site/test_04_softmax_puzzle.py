@@ -63,3 +63,27 @@ def test_explorer_settings_are_on_the_page(built_site: Path) -> None:
     for activation in ACTIVATIONS:
         for line in describe_rnn(activation, steps=5, n_hidden=2, n_out=4).splitlines():
             assert line in text
+
+
+def test_plain_loop_links_and_wording(built_site: Path) -> None:
+    text = _page(built_site)
+    assert "Python loop: s.shape = (3, 1, 15)" in text
+    assert "same numbers as scan: True" in text
+    assert "https://pytensor.readthedocs.io/en/latest/library/tensor/special.html" in text
+    assert 'href="#softmax-trap"' in text and 'id="softmax-trap"' in text
+    assert "two sections down" not in text
+    assert "change it in the free input" not in text
+    assert "when this page was built" not in text
+    assert "NBVAL" not in text
+
+
+def test_the_scans_behind_scanlab_calls_are_shown(built_site: Path) -> None:
+    import inspect
+    import re
+
+    from scanlab.rnn import fixed_outputs, rnn_outputs
+
+    text = re.sub(r"<[^>]+>", "", _page(built_site))  # highlighted code: one span per token
+    for function in (rnn_outputs, fixed_outputs):
+        for line in inspect.getsource(function).splitlines():
+            assert line.strip() in text, line
