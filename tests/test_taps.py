@@ -137,6 +137,7 @@ def test_n_steps_longer_than_the_windows_allow_is_refused_as_pytensor_does() -> 
         [(10, [-2]), (5, [1])],  # a shorter second sequence
         [(10, [-1, 0, 1]), (8, [0]), (12, [3, -4])],
         [(10, [1, 2]), (10, [-1])],
+        [(10, [-2, 0]), (8, [1])],  # chapter 5's exercise 5.1
     ],
 )
 def test_several_sequences_with_different_taps_match_pytensor(windows) -> None:
