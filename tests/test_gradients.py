@@ -10,13 +10,16 @@ from scanlab.gradients import (
     bptt_function,
     bptt_gradients,
     check_gradients,
+    compare_gradients,
     describe_power_gradient,
     finite_difference_gradients,
+    finite_differences,
     power_gradient,
     power_gradient_formula,
     power_gradient_function,
     rnn_loss_function,
     rnn_targets,
+    truncated_gradient_function,
 )
 from scanlab.memory import scan_buffers
 from scanlab.power import power_function
@@ -32,7 +35,7 @@ def test_gradient_through_scan_is_k_times_A_to_the_k_minus_1(k):
 
 
 @pytest.mark.parametrize("truncate", TRUNCATIONS)
-@pytest.mark.parametrize("k", [1, 2, 4, 6])
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 6])  # t > k, t == k and t < k
 def test_truncated_gradient_keeps_only_the_last_steps(truncate, k):
     expected = min(truncate, k) * A ** (k - 1)
     np.testing.assert_allclose(power_gradient(A, k, truncate), expected, rtol=1e-12)
@@ -49,6 +52,28 @@ def test_truncation_changes_the_answer():
 def test_gradient_graph_has_a_backward_loop():
     assert scan_loops(power_gradient_function()) == ["scan_fn", "grad_of_scan_fn"]
     assert scan_loops(power_function("ones", "last")) == ["scan_fn"]
+    # truncate_gradient is fixed when a scan is built: one loop pair per truncation
+    assert sorted(scan_loops(truncated_gradient_function())) == sorted(
+        ["scan_fn", "grad_of_scan_fn"] * len(TRUNCATIONS)
+    )
+
+
+def test_truncation_drops_early_steps_of_a_sequence_entirely():
+    """PyTensor itself: with truncate_gradient=t, inputs more than t steps back get zero."""
+    import pytensor
+    import pytensor.tensor as pt
+
+    x, w = pt.vector("x"), pt.scalar("w")
+    for t, zeros in ((FULL, 0), (1, 3), (2, 2), (4, 0), (9, 0)):
+        h = pytensor.scan(lambda x_t, h, w: w * h + x_t, sequences=[x], outputs_info=pt.zeros(()),
+                          non_sequences=[w], truncate_gradient=t, return_updates=False)
+        g = pytensor.function([x, w], pytensor.grad(h[-1], [x, w]), mode="FAST_COMPILE")
+        gx, gw = g(np.arange(1.0, 5.0), 0.5)
+        assert (gx[:zeros] == 0).all() and (gx[zeros:] != 0).all(), (t, gx)
+        steps = 4 if t == FULL else min(t, 4)
+        # dh3/dw, summed over the last `steps` steps only: sum_j h[2-j] * w**j
+        hs = [1.0, 2.5, 4.25, 6.125]
+        assert gw == pytest.approx(sum(hs[2 - j] * 0.5**j for j in range(steps) if 2 - j >= 0))
 
 
 def test_gradient_keeps_every_step_but_result_last_does_not():
@@ -117,6 +142,29 @@ def test_bptt_gradient_is_not_trivially_zero_and_changes_the_loss():
     loss, grads = bptt_gradients(X, y, params)
     stepped = {n: params[n] - 0.1 * grads[n] for n in PARAM_NAMES}
     assert bptt_gradients(X, y, stepped)[0] < loss  # a gradient step goes downhill
+
+
+def test_finite_differences_of_a_known_function():
+    grads = finite_differences(
+        lambda a, b: float((a**2).sum() + 3 * b.sum()), [[1.0, -2.0], [[5.0]]]
+    )
+    np.testing.assert_allclose(grads[0], [2.0, -4.0], atol=1e-8)
+    np.testing.assert_allclose(grads[1], [[3.0]], atol=1e-8)
+    with pytest.raises(ScanlabInputError, match=r"loss must be a function returning a number"):
+        finite_differences("loss", [[1.0]])
+    with pytest.raises(ScanlabInputError, match=r"eps must be between 0 and 1, got 0.0"):
+        finite_differences(lambda a: 0.0, [[1.0]], eps=0)
+
+
+def test_compare_gradients():
+    (check,) = compare_gradients({"w": np.array([1.0, -4.0])}, {"w": np.array([1.0, -4.1])})
+    assert (check.name, check.shape, check.largest) == ("w", (2,), 4.0)
+    assert check.difference == pytest.approx(0.1) and not check.ok()
+    with pytest.raises(ScanlabInputError, match=r"numeric is missing w"):
+        compare_gradients({"w": np.zeros(2)}, {})
+    message = r"numeric\['w'\] has shape \(3,\), expected \(2,\)"
+    with pytest.raises(ScanlabInputError, match=message):
+        compare_gradients({"w": np.zeros(2)}, {"w": np.zeros(3)})
 
 
 def test_finite_differences_detect_a_wrong_gradient():

@@ -3,19 +3,21 @@
 `pytensor.grad` differentiates a scan by building a second scan that runs the steps
 backwards (back-propagation through time). Two loops are checked here:
 
-- A**k (`scanlab.power`): the gradient of `sum(result[-1])` with respect to the non-sequence
-  `A` must equal `k * A**(k - 1)`. With `truncate_gradient=t` only the last `t` steps pass a
-  gradient back, and each step contributes the same `A**(k - 1)`, so the answer becomes
+- A**k: the gradient of `sum(result[-1])` with respect to the non-sequence `A` must equal
+  `k * A**(k - 1)`. With `truncate_gradient=t` the backward loop runs only the last `t`
+  steps, and each step contributes the same `A**(k - 1)`, so the answer becomes
   `min(t, k) * A**(k - 1)`: a clean number to see what truncation drops.
 - The notes' RNN (`scanlab.rnn`): the gradient of a cross-entropy loss with respect to every
-  weight, checked against central finite differences.
+  weight, checked against central finite differences (`finite_differences`, plain NumPy).
 
-The backward loop needs every forward step, so a gradient graph keeps the whole `(k + 1, N)`
-history that `result[-1]` alone does not; `scanlab.memory` measures that.
+The two A**k graphs here are built exactly like the chapter's visible `grad` and `truncated`,
+so the explorer reuses the chapter's compiled code from the compile cache instead of compiling
+new loops.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,6 @@ from pytensor.tensor.variable import TensorVariable
 
 from scanlab.checks import ScanlabInputError, as_count, as_number, as_vector, one_of
 from scanlab.compiled import compiled, function
-from scanlab.power import power_scan
 from scanlab.rnn import ACTIVATIONS, PARAM_NAMES, Activation, RNNSizes, rnn_outputs
 
 MAX_K = 100_000
@@ -39,18 +40,9 @@ TRUNCATE_OPTIONS: tuple[int, ...] = (FULL, *TRUNCATIONS)
 # --- A**k -----------------------------------------------------------------------------
 
 
-@compiled
-def power_gradient_function() -> Function:
-    """Compiled f(A, k) -> [A**k, d sum(A**k) / dA], A**k by `power_scan` (pt.ones start)."""
-    A = pt.vector("A")
-    k = pt.iscalar("k")
-    last = power_scan(A, k, "ones")[-1]
-    return function([A, k], [last, pytensor.grad(last.sum(), A)])
-
-
-def truncated_power_scan(A: TensorVariable, k: TensorVariable, truncate_gradient: int):
-    """`power_scan`'s loop (prior result * A, k steps) with `truncate_gradient` set."""
-    return pytensor.scan(
+def power_gradient_scan(A: TensorVariable, k: TensorVariable, truncate_gradient: int = FULL):
+    """d sum(A**k) / dA through the loop `prior_result * A`, k steps from `pt.ones(A.shape)`."""
+    result = pytensor.scan(
         fn=lambda prior_result, A: prior_result * A,
         outputs_info=pt.ones(A.shape),
         non_sequences=[A],
@@ -58,17 +50,21 @@ def truncated_power_scan(A: TensorVariable, k: TensorVariable, truncate_gradient
         truncate_gradient=truncate_gradient,
         return_updates=False,
     )
+    return pytensor.grad(result[-1].sum(), A)
+
+
+@compiled
+def power_gradient_function() -> Function:
+    """Compiled f(A, k) -> the full gradient (the chapter's `grad`)."""
+    A, k = pt.vector("A"), pt.iscalar("k")
+    return function([A, k], power_gradient_scan(A, k))
 
 
 @compiled
 def truncated_gradient_function() -> Function:
-    """Compiled f(A, k) -> one gradient of sum(A**k) per value in TRUNCATIONS (one graph)."""
-    A = pt.vector("A")
-    k = pt.iscalar("k")
-    grads = [
-        pytensor.grad(truncated_power_scan(A, k, t)[-1].sum(), A) for t in TRUNCATIONS
-    ]
-    return function([A, k], grads)
+    """Compiled f(A, k) -> one gradient per value in TRUNCATIONS (the chapter's `truncated`)."""
+    A, k = pt.vector("A"), pt.iscalar("k")
+    return function([A, k], [power_gradient_scan(A, k, t) for t in TRUNCATIONS])
 
 
 def _power_inputs(A, k) -> tuple[np.ndarray, int]:
@@ -80,7 +76,7 @@ def power_gradient(A, k: int, truncate: int = FULL) -> np.ndarray:
     A, k = _power_inputs(A, k)
     truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
     if truncate == FULL:
-        return power_gradient_function()(A, k)[1]
+        return power_gradient_function()(A, k)
     return truncated_gradient_function()(A, k)[TRUNCATIONS.index(truncate)]
 
 
@@ -184,31 +180,43 @@ def bptt_gradients(
     return float(loss), dict(zip(PARAM_NAMES, grads, strict=True))
 
 
+def finite_differences(
+    loss: Callable[..., float], values: Sequence[np.ndarray], eps: float = 1e-6
+) -> list[np.ndarray]:
+    """Central differences (loss(v + eps) - loss(v - eps)) / 2 eps for every entry of every value.
+
+    `loss(*values)` returns a number; only it is called, so this checks a gradient independently.
+    """
+    if not callable(loss):
+        raise ScanlabInputError(f"loss must be a function returning a number, got {loss!r}")
+    eps = as_number("eps", eps)
+    if not 0 < eps < 1:
+        raise ScanlabInputError(f"eps must be between 0 and 1, got {eps}")
+    values = [np.array(v, dtype=np.float64) for v in values]
+    grads = []
+    for value in values:
+        grad = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            start = value[index]
+            value[index] = start + eps
+            up = float(loss(*values))
+            value[index] = start - eps
+            down = float(loss(*values))
+            value[index] = start
+            grad[index] = (up - down) / (2 * eps)
+        grads.append(grad)
+    return grads
+
+
 def finite_difference_gradients(
     X, y, params: dict[str, np.ndarray], activation: Activation = "softmax-axis-1",
     eps: float = 1e-6,
 ) -> dict[str, np.ndarray]:
-    """Central differences (loss(p + eps) - loss(p - eps)) / 2 eps, one entry at a time.
-
-    Only the forward loop runs, so this checks the backward loop independently.
-    """
+    """`finite_differences` of the RNN loss (forward loop only) for every parameter."""
     X, y, values = _rnn_args(X, y, params)
-    eps = as_number("eps", eps)
-    if not 0 < eps < 1:
-        raise ScanlabInputError(f"eps must be between 0 and 1, got {eps}")
     loss = rnn_loss_function(activation)
-    grads: dict[str, np.ndarray] = {}
-    for i, name in enumerate(PARAM_NAMES):
-        grad = np.zeros_like(values[i])
-        for index in np.ndindex(values[i].shape):
-            shifted = [v.copy() for v in values]
-            shifted[i][index] += eps
-            up = loss(X, y, *shifted)
-            shifted[i][index] -= 2 * eps
-            down = loss(X, y, *shifted)
-            grad[index] = (up - down) / (2 * eps)
-        grads[name] = grad
-    return grads
+    grads = finite_differences(lambda *v: loss(X, y, *v), values, eps)
+    return dict(zip(PARAM_NAMES, grads, strict=True))
 
 
 @dataclass(frozen=True)
@@ -228,18 +236,31 @@ class GradientCheck:
         return self.relative < tolerance
 
 
+def compare_gradients(
+    analytic: dict[str, np.ndarray], numeric: dict[str, np.ndarray]
+) -> list[GradientCheck]:
+    """One `GradientCheck` per name of `analytic` (e.g. BPTT against finite differences)."""
+    if not isinstance(analytic, dict) or not isinstance(numeric, dict):
+        raise ScanlabInputError("analytic and numeric must be dicts of arrays keyed by name")
+    missing = [name for name in analytic if name not in numeric]
+    if missing:
+        raise ScanlabInputError(f"numeric is missing {', '.join(missing)}")
+    checks = []
+    for name, grad in analytic.items():
+        grad, other = np.asarray(grad), np.asarray(numeric[name])
+        if grad.shape != other.shape:
+            raise ScanlabInputError(
+                f"numeric[{name!r}] has shape {other.shape}, expected {grad.shape}"
+            )
+        checks.append(GradientCheck(
+            name, grad.shape, float(np.abs(grad).max()), float(np.abs(grad - other).max())
+        ))
+    return checks
+
+
 def check_gradients(
     X, y, params: dict[str, np.ndarray], activation: Activation = "softmax-axis-1"
 ) -> list[GradientCheck]:
     """BPTT against finite differences for every parameter of the RNN."""
     _, bptt = bptt_gradients(X, y, params, activation)
-    numeric = finite_difference_gradients(X, y, params, activation)
-    return [
-        GradientCheck(
-            name,
-            bptt[name].shape,
-            float(np.abs(bptt[name]).max()),
-            float(np.abs(bptt[name] - numeric[name]).max()),
-        )
-        for name in PARAM_NAMES
-    ]
+    return compare_gradients(bptt, finite_difference_gradients(X, y, params, activation))

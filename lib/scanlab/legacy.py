@@ -66,15 +66,18 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
         ("pytensor.tensor.sigmoid",),
     ),
     ApiChange(
-        "T.fmatrix, T.fvector, T.vector, T.iscalar, T.arange",
-        "pt.fmatrix, pt.fvector, pt.vector, pt.iscalar, pt.arange",
-        "same names. `f...` is always float32; `pt.vector` follows `floatX` (float64 by default).",
+        "T.fmatrix, T.fvector, T.vector, T.scalar, T.iscalar, T.arange, T.ones_like",
+        "pt.fmatrix, pt.fvector, pt.vector, pt.scalar, pt.iscalar, pt.arange, pt.ones_like",
+        "same names. `f...` is always float32; `pt.vector` and `pt.scalar` follow `floatX` "
+        "(float64 by default).",
         (
             "pytensor.tensor.fmatrix",
             "pytensor.tensor.fvector",
             "pytensor.tensor.vector",
+            "pytensor.tensor.scalar",
             "pytensor.tensor.iscalar",
             "pytensor.tensor.arange",
+            "pytensor.tensor.ones_like",
         ),
     ),
     ApiChange(

@@ -14,7 +14,7 @@ import pytest
 from scanlab.legacy import THEANO_TO_PYTENSOR, check_table, warnings_from
 from scanlab.polynomial import polynomial
 from scanlab.power import power
-from scanlab.rnn import output_activation, run_rnn
+from scanlab.rnn import RNNSizes, output_activation, run_rnn
 from tests.conftest import toc_pages
 
 
@@ -65,7 +65,7 @@ def test_softmax_experiments(appendix: str) -> None:
     old = output_activation(pt.as_tensor(vector), "softmax-2016").eval()
     assert (today.shape, old.shape) == ((15,), (1, 15))
     assert f"{today.shape} today" in appendix
-    assert f"{old.shape} Theano 0.8's softmax" in appendix
+    assert f"{old.shape} Theano 0.8's softmax, as reproduced by softmax_2016" in appendix
     every = output_activation(pt.as_tensor(matrix), "softmax-axis-none").eval()
     rows = output_activation(pt.as_tensor(matrix), "softmax-axis-1").eval()
     assert f"softmax(X): every entry {every[0, 0]:.1f}" in appendix
@@ -94,8 +94,22 @@ def test_summary_table_rows_and_check(appendix: str) -> None:
 def test_every_theano_snippet_is_labelled_and_not_run(built_site: Path) -> None:
     page = (built_site / "chapters" / "appendix-theano.html").read_text(encoding="utf-8")
     # A**k, polynomial, the question, experiments 1 and 2, exp1, exp2.
-    assert page.count("Theano 0.8 (2016), not run here") >= 7
+    assert page.count("Theano 0.8 (2016), quoted from the notes, not run") >= 7
     assert "theano.scan(" in page or "theano</span>.<span" in page
+    assert "computed when the page was built" not in page
+
+
+def test_exercise_a1_shapes(appendix: str) -> None:
+    # fn_2016 on 5 rows and on 1 row: scan keeps the step axis; each s_t is a (1, 15) row.
+    for rows in (5, 1):
+        run = run_rnn("softmax-2016", RNNSizes(steps=rows))
+        assert f"X with {rows} rows: h {run.h.shape}, s {run.s.shape}" in appendix
+
+
+def test_predictions_have_answers_in_dropdowns(built_site: Path) -> None:
+    page = (built_site / "chapters" / "appendix-theano.html").read_text(encoding="utf-8")
+    assert page.count("Predict: ") >= 2
+    assert page.count("dropdown") >= 4  # two answers, two exercise solutions
 
 
 def test_intro_links_every_page_and_quotes_the_notes(built_site: Path) -> None:
