@@ -92,7 +92,7 @@ class SoftmaxResult:
 
     def __str__(self) -> str:
         sums = np.round(np.atleast_1d(self.row_sums), 3).tolist()
-        return f"{self.name:<34} shape {self.shape!s:<8} row sums {sums}"
+        return f"{self.name:<34}{self.shape!s:<8} row sums {sums}"
 
 
 def compare_softmax(vector, matrix) -> dict[str, SoftmaxResult]:

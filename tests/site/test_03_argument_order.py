@@ -91,7 +91,7 @@ def test_error_messages_appear(built_site: Path) -> None:
     strict = error_message(
         lambda: pytensor.scan(lambda x_t: V @ x_t, sequences=[X], strict=True,
                               return_updates=False),
-        width=80,
+        width=68,
     )
     assert strict.startswith("MissingInputError")
     assert strict in text
