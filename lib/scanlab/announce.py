@@ -1,0 +1,109 @@
+"""Say what a slow notebook cell is doing while it runs, and keep nothing of it.
+
+A first Run All compiles (seconds per graph with Numba), so some cells sit silent for a while.
+`announce({"pm.sample(": "sampling ..."})`, run once in a hidden cell, shows a one-line note
+while any later cell whose code contains a key runs. The note is a display with an empty
+first bundle (strict nbval records it but compares no field of it) whose text arrives as a
+display update (which nbval ignores); it is cleared just before the cell prints its first
+line (stdout or stderr), or when the cell ends, so the stored notebook holds none of it and
+clearing it never erases what the cell printed. Do not announce a cell whose first output is
+a display (a figure, a widget): the note would be cleared, with it, at the cell's end.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scanlab.checks import ScanlabInputError
+
+
+class CellNote:
+    """One line of text in the running cell, removed without a trace by `close`."""
+
+    def __init__(self, publisher: Any, text: str) -> None:
+        self.publisher = publisher
+        self.transient = {"display_id": uuid.uuid4().hex}
+        self.open = True
+        publisher.publish({}, metadata={}, transient=self.transient)
+        publisher.publish({"text/plain": f"{text} …"}, metadata={}, transient=self.transient,
+                          update=True)
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            self.publisher.clear_output(wait=False)
+
+
+def _closing_first(note: CellNote, write: Callable[[str], int],
+                   restore: Callable[[], None]) -> Callable[[str], int]:
+    """A stream's write that first removes the note (before the cell's own first line, so
+    clearing erases only the note), then puts the streams back."""
+
+    def first_write(text: str) -> int:
+        note.close()
+        restore()
+        return write(text)
+
+    return first_write
+
+
+def note_for(code: str, notes: Mapping[str, str]) -> str | None:
+    """The note of the first key found in a cell's code, or None."""
+    return next((text for key, text in notes.items() if key in code), None)
+
+
+def announce(notes: Mapping[str, str], shell: Any = None) -> Callable[[], None]:
+    """Show notes[key] while a cell whose code contains key runs; returns `stop()`.
+
+    Does nothing (and `stop` does nothing) outside a kernel talking to a frontend.
+    """
+    if not isinstance(notes, Mapping) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in notes.items()
+    ):
+        raise ScanlabInputError(
+            f"notes must map pieces of cell code to note texts (non-empty strings), got {notes!r}"
+        )
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return lambda: None
+        shell = get_ipython()
+    publisher = getattr(shell, "display_pub", None)
+    if getattr(shell, "kernel", None) is None or getattr(publisher, "session", None) is None:
+        return lambda: None
+    state: dict[str, Any] = {}
+
+    def restore_streams() -> None:
+        for stream in state.pop("streams", ()):
+            if "write" in vars(stream):
+                del stream.write  # back to the class's write
+
+    def before(info: Any) -> None:
+        text = note_for(getattr(info, "raw_cell", "") or "", notes)
+        if text is None:
+            return
+        note = CellNote(shell.display_pub, text)
+        state["note"] = note
+        state["streams"] = streams = (sys.stdout, sys.stderr)
+        for stream in streams:
+            stream.write = _closing_first(note, stream.write, restore_streams)
+
+    def after(result: Any) -> None:
+        restore_streams()
+        note = state.pop("note", None)
+        if note is not None:
+            note.close()
+
+    shell.events.register("pre_run_cell", before)
+    shell.events.register("post_run_cell", after)
+
+    def stop() -> None:
+        shell.events.unregister("pre_run_cell", before)
+        shell.events.unregister("post_run_cell", after)
+        after(None)
+
+    return stop
