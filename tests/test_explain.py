@@ -170,7 +170,13 @@ def test_7_sequences_of_different_lengths():
     p = problem(e, "sequences_differ")
     assert p.severity == "warning" and e.ok
     assert "the shortest, `coefficients`" in p.message
+    assert "ignores the rest of the longer sequence." in p.message
     assert e.n_steps == 3
+    three = explain(lambda a, b, c: a * b * c, sequences=[coefficients, powers, np.zeros(5)])
+    assert "ignores the rest of the longer sequences." in problem(three, "sequences_differ").message
+    page = e._repr_html_()  # backticked names are code in HTML, plain backticks in str()
+    assert "the shortest, <code>coefficients</code>" in page and "`" not in page
+    assert "the shortest, `coefficients`" in str(e)
     result = scan(lambda c, p: c * p, sequences=[coefficients, powers])
     out = pytensor.function([coefficients], result, mode=CHEAP)(np.array([1.0, 0.0, 2.0]))
     assert out.shape == (e.n_steps,)
@@ -229,8 +235,14 @@ def test_10_random_generator_not_threaded():
 
     fixed = explain(threaded, outputs_info=[None, rng], n_steps=4)
     assert fixed.problems == () and fixed.results[1].stacked is False
-    good, _ = scan(threaded, outputs_info=[None, rng], n_steps=4)
+    good, last_rng = scan(threaded, outputs_info=[None, rng], n_steps=4)
     assert len(set(pytensor.function([], good, mode=CHEAP)().tolist())) == 4
+    # the fix's last part: without updates every call repeats the draws; with them they move on
+    assert "`updates={rng: last_rng}`" in p.message
+    same = pytensor.function([], good, mode=CHEAP)
+    assert np.array_equal(same(), same())
+    moving = pytensor.function([], good, updates={rng: last_rng}, mode=CHEAP)
+    assert not np.array_equal(moving(), moving())
 
 
 # ---------------------------------------------------------------------------------------
@@ -292,7 +304,9 @@ def test_arguments_n_steps_and_results_of_a_full_call():
     text = str(e)
     assert "n_steps: 7" in text and "the shortest, `y`" in text
     page = e._repr_html_()
-    assert page.count("<tr") == 1 + 6 + 1 + 2 and "上次的结果" in page
+    assert page.count("<tr") == 1 + 6 + 1 + 2
+    assert 'title="上次的结果 (the prior result)"' in page  # the book's translation
+    assert 'title="在变的东西 (what changes)"' in page and 'title="不变的东西 (what stays)"' in page
 
 
 def test_example_values_and_variables_agree():

@@ -246,7 +246,8 @@ def _step_count_problems(seqs: list[Input], known: int | None, given: bool) -> l
             "sequences_differ", "warning",
             f"the sequences allow different numbers of steps: {shortest.who} allows {least}, "
             f"{others}. scan runs {max(least, 0)} steps (the shortest, {shortest.who}, cuts the "
-            f"loop) and silently ignores the rest of the others. If that is intended, pass "
+            f"loop) and ignores the rest of the longer sequence"
+            f"{'s' if sum(a > least for _, a in lengths) > 1 else ''}. If that is intended, pass "
             f"n_steps={max(least, 0)} to say so; otherwise check the lengths.",
         ))
     return problems
@@ -482,9 +483,11 @@ def _hidden_inputs(
             f"not threaded through outputs_info: scan hands the same generator state to "
             f"every step, so every step, and every call of the compiled function, "
             f"repeats the same draw, silently. Fix: pass the generator in outputs_info "
-            f"(outputs_info=[..., {name or 'rng'}]), take it as a parameter, draw with "
-            f"next_rng, x = pt.random.normal(..., rng=rng_tm1, return_next_rng=True) and "
-            f"return next_rng as an output.",
+            f"(`outputs_info=[..., {name or 'rng'}]`), take it as a parameter, draw with "
+            f"`next_rng, x = pt.random.normal(..., rng=rng_tm1, return_next_rng=True)`, "
+            f"return next_rng as an output, and compile with "
+            f"`updates={{{name or 'rng'}: last_rng}}` (last_rng: scan's last value of the "
+            f"generator), so that each call starts where the previous one stopped.",
         ))
     if hidden:
         shared = all(isinstance(v, SharedVariable) for v in hidden)

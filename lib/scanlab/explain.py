@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import inspect
 import numbers
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -234,11 +235,16 @@ class Explanation:
         else:
             items = "".join(
                 f'<li class="scanlab-{p.severity}"><b>{p.severity}</b> '
-                f"<code>{html.escape(p.kind)}</code>: {html.escape(p.message)}</li>"
+                f"<code>{html.escape(p.kind)}</code>: {code_spans(p.message)}</li>"
                 for p in self.problems
             )
             parts.append(f"<ul>{items}</ul>")
         return f'<div class="scanlab-explain" style="font-size:0.85em">{"".join(parts)}</div>'
+
+
+def code_spans(text: str) -> str:
+    """Escape text for HTML, with its `backticked` spans as <code> (str() keeps the backticks)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def _plural(n: int, word: str) -> str:

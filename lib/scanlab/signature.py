@@ -40,10 +40,10 @@ from scanlab.compiled import compiled, function
 
 Role = Literal["sequence", "prior result", "non-sequence"]
 ROLES: tuple[Role, ...] = ("sequence", "prior result", "non-sequence")
-# The notes' mnemonic for fn's arguments: what changes, the last result, what stays.
+# The notes' mnemonic for fn's arguments: what changes, the prior result, what stays.
 MNEMONIC: dict[Role, str] = {
     "sequence": "在变的东西 (what changes)",
-    "prior result": "上次的结果 (the last result)",
+    "prior result": "上次的结果 (the prior result)",
     "non-sequence": "不变的东西 (what stays)",
 }
 ROLE_COLOURS: dict[Role, str] = {
