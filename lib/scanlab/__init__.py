@@ -5,7 +5,8 @@ Small modules, one concept each, named in the book's vocabulary.
 Shared by every chapter: `checks` (clear errors on bad input), `compiled` (compile once per
 process, counted), `memory` (what a compiled scan allocates), `explorer` (widgets that work
 with and without a kernel), `sketch` (small SVG line charts for explorer outputs), `source`
-(show a scanlab function's code on the page).
+(show a scanlab function's code on the page), `announce` (a note while a slow cell runs,
+nothing of it stored).
 
 One per chapter: `power` (1, A**k), `polynomial` (2, sequences), `signature` (3, the order of
 fn's arguments), `rnn` and `softmax` (4, the shape puzzle), `taps` (5, taps and until),
