@@ -178,3 +178,20 @@ def test_no_scaffolding_or_false_build_claims(built_site: Path) -> None:
     assert "when this page was built" not in text
     assert "https://pytensor.readthedocs.io/en/latest/library/scan.html" in text
     assert "glossary.html#tap" in _raw(built_site)
+
+
+def test_the_fixed_loop_runs_the_same_in_the_default_mode(built_site: Path) -> None:
+    """The page runs the three fixes with the Python linker and says the default mode agrees."""
+    text = _page(built_site)
+    xs, X, A = pt.vector("xs"), pt.matrix("X"), pt.vector("A")
+    fixed = pytensor.scan(
+        fn=lambda x_t, row_t, total, h_tm1, acc, A: [total + x_t, h_tm1 + row_t, acc + A],
+        sequences=[xs, X],
+        outputs_info=[pt.zeros((), dtype=xs.dtype), pt.zeros(3), pt.zeros_like(A)],
+        non_sequences=[A],
+        return_updates=False,
+    )
+    results = pytensor.function([xs, X, A], fixed)([1.0, 2.0, 3.0], np.ones((3, 3)), [1.0, 2.0])
+    assert [r.shape for r in results] == [(3,), (3, 3), (3, 2)]
+    for result in results:
+        assert f"{result.shape} {result.tolist()}" in text
