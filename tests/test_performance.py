@@ -11,6 +11,7 @@ from scanlab.performance import (
     ProgressLine,
     _check,
     backends,
+    bar_length,
     batch_times,
     build,
     calls_per_batch,
@@ -26,6 +27,7 @@ from scanlab.performance import (
     measure_gradients,
     median_time,
     numpy_version,
+    way_label,
 )
 
 
@@ -201,6 +203,13 @@ def test_measure_records_compiles_and_run_times():
     assert "n = 20 steps" in text
     assert "scan" in text and "numpy" in text and "unrolled" not in text
     assert "was not measured at n=7" in describe_measurement("cumsum", 7)
+    assert "log scale: each # after the first doubles the time" in text
+    shown = {way_label(r.way, r.mode): r.seconds for r in bench.run_times
+             if r.computation == "cumsum" and r.n == 20}
+    for line in text.splitlines()[3:]:  # each bar: one # plus one per doubling of the time
+        seconds = shown[line[2:22].strip()]
+        assert line.count("#") == bar_length(seconds / min(shown.values())), line
+    assert [bar_length(r) for r in (1.0, 1.9, 2.0, 4.0, 1024.0, 1e12)] == [1, 2, 2, 3, 11, 30]
     with pytest.raises(KeyError, match="no run time for cumsum, vectorised"):
         bench.run_time("cumsum", "vectorised", 20)
 

@@ -693,6 +693,11 @@ def latest_benchmark() -> Benchmark:
     return _latest[-1]
 
 
+def bar_length(ratio: float) -> int:
+    """A bar on a log scale for a time `ratio` times the fastest: one # more per doubling."""
+    return max(1, min(30, 1 + round(math.log2(ratio))))
+
+
 def describe_measurement(computation: str, n: int, bench: Benchmark | None = None) -> str:
     """One size of one computation: every way's run time and its ratio to the fastest.
 
@@ -712,9 +717,10 @@ def describe_measurement(computation: str, n: int, bench: Benchmark | None = Non
     fastest = min(seconds for _, seconds in rows)
     lines = [
         f"{computation}: {DESCRIPTIONS[computation]}",
-        f"n = {n} steps, fastest first (measured when the notebook last ran):",
+        f"n = {n} steps, fastest first (measured when the notebook last ran);",
+        "bars on a log scale: each # after the first doubles the time",
     ]
     for label, seconds in sorted(rows, key=lambda row: row[1]):
-        bar = "#" * max(1, min(20, round(3 * math.log10(seconds / fastest) + 1)))
+        bar = "#" * bar_length(seconds / fastest)
         lines.append(f"  {label:<20}{format_seconds(seconds):>9}  x{seconds / fastest:<7.1f}{bar}")
     return "\n".join(lines)

@@ -87,8 +87,16 @@ def test_node_counts_appear(built_site: Path) -> None:
     scan_nodes = len(build("cumsum", "scan").maker.fgraph.apply_nodes)
     assert re.search(rf"cumsum\s+scan\s+any\s+(\S+ \S+\s+){{3}}{scan_nodes}\n", text)
     for n in (10, 100):
-        nodes = len(build("power", "unrolled", n).maker.fgraph.apply_nodes)
-        assert f"unrolled power, {n:3} steps: {nodes} node" in text
+        nodes = build("power", "unrolled", n).maker.fgraph.apply_nodes
+        ops = ", ".join(f"{node.op} with {len(node.inputs)} inputs" for node in nodes)
+        assert f"unrolled power, {n:3} steps: {len(nodes)} node(s): {ops}" in text
+
+
+def test_prose_has_no_test_scaffolding(built_site: Path) -> None:
+    text = _words(built_site)
+    for scaffolding in ("checked by the tests", "test run", "the tests re-time"):
+        assert scaffolding not in text, scaffolding
+    assert "log scale: each # after the first doubles the time" in text  # the explorer's bars
 
 
 def test_predictions_come_before_the_exercises(built_site: Path) -> None:

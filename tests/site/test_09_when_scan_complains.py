@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -67,3 +68,19 @@ def test_explorer_default_setting_appears(built_site: Path) -> None:
     shown = [out.get("text", "") for out in stored_outputs(built_site, PAGE)]
     assert explain_shapes() + "\n" in shown
     assert len(widget_state_json(_raw(built_site)).encode()) <= 300_000
+
+
+def test_threaded_generator_moves_on_between_calls(built_site: Path) -> None:
+    text = page_text(built_site, PAGE)
+    assert "updates={rng: last_rng}" in text
+    first = re.search(r"1st call: \[([^\]]+)\]", text).group(1).split()
+    second = re.search(r"2nd call: \[([^\]]+)\]", text).group(1).split()
+    assert len(first) == len(second) == 4 and first != second
+
+
+def test_no_test_scaffolding_and_the_books_words(built_site: Path) -> None:
+    raw = _raw(built_site)
+    assert "test run" not in page_text(built_site, PAGE)
+    assert 'title="上次的结果 (the prior result)"' in raw and "the last result" not in raw
+    assert "<code>sequences[0]</code> allows 8" in raw  # backticks render as code
+    assert 'mode="FAST_COMPILE"' not in raw and "FAST_COMPILE" not in page_text(built_site, PAGE)
