@@ -147,6 +147,10 @@ def describe_walk(seed: int, n_steps: int) -> LineChart:
     good = random_walk(seed, n_steps)
     bad = repeating_walk(seed, n_steps)
     t = np.arange(0, n_steps + 1)
+    # The y-axis follows the real walk; the dashed line is cut where it leaves that band, so
+    # a straight line of 1000 equal moves does not squash the walk flat.
+    low, high = min(0.0, good.min()), max(0.0, good.max())
+    margin = 0.1 * ((high - low) or 1.0)
     return LineChart(
         f"seed {seed}, {n_steps} steps: end at {good[-1]:.3f}",
         (
@@ -155,4 +159,8 @@ def describe_walk(seed: int, n_steps: int) -> LineChart:
         ),
         xlabel="step",
         ylabel="position",
+        width=720,
+        height=300,
+        legend="below",
+        y_range=(low - margin, high + margin),
     )

@@ -12,6 +12,7 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from scanlab.checks import ScanlabInputError
 
 Marker = Literal["none", "dot", "hollow"]
+LegendPlace = Literal["inside", "below"]
 COLORS = ("#1f77b4", "#d62728", "#ff7f0e", "#2ca02c")  # matplotlib's C0, C3, C1, C2
 
 
@@ -79,11 +81,26 @@ class LineChart:
     zero_line: bool = True
     width: int = 380
     height: int = 190
+    # "below": one legend row under the frame, so it never covers data (the frame shrinks).
+    legend: LegendPlace = "inside"
+    # (low, high): the y-axis shows only this band; lines are cut where they leave it.
+    y_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         # Checked here, not when drawn: an explorer shows errors raised by its render function.
         if not self.lines:
             raise ScanlabInputError(f"chart {self.title!r} needs at least one series")
+        if self.legend not in ("inside", "below"):
+            raise ScanlabInputError(
+                f"legend must be 'inside' or 'below', got {self.legend!r}"
+            )
+        if self.y_range is not None:
+            low, high = self.y_range
+            if not (math.isfinite(low) and math.isfinite(high) and low < high):
+                raise ScanlabInputError(
+                    f"y_range must be two finite numbers (low, high) with low < high, "
+                    f"got {self.y_range!r}"
+                )
         for s in self.lines:
             if not (np.all(np.isfinite(s.x)) and np.all(np.isfinite(s.y))):
                 raise ScanlabInputError(
@@ -97,17 +114,22 @@ class LineChart:
         return self.svg()
 
     def svg(self) -> str:
-        left, right, top, bottom = 46, 16, 22, 30
+        below = self.legend == "below"
+        left, right, top, bottom = 46, 16, 22, 30 + (14 if below else 0)
         xs = np.concatenate([np.asarray(s.x) for s in self.lines])
         ys = np.concatenate([np.asarray(s.y) for s in self.lines])
         x_ticks = nice_ticks(float(xs.min()), float(xs.max()))
-        y_low, y_high = float(ys.min()), float(ys.max())
-        if self.zero_line:
-            y_low, y_high = min(y_low, 0.0), max(y_high, 0.0)
+        if self.y_range is not None:
+            y_low, y_high = map(float, self.y_range)
+        else:
+            y_low, y_high = float(ys.min()), float(ys.max())
+            if self.zero_line:
+                y_low, y_high = min(y_low, 0.0), max(y_high, 0.0)
         plot_w, plot_h = self.width - left - right, self.height - top - bottom
-        # Headroom at the top for the legend, so it does not sit on the data.
-        legend_h = 11 * len(self.lines) + 6
-        y_high += ((y_high - y_low) or 1.0) * legend_h / (plot_h - legend_h)
+        if not below:
+            # Headroom at the top for the legend, so it does not sit on the data.
+            legend_h = 11 * len(self.lines) + 6
+            y_high += ((y_high - y_low) or 1.0) * legend_h / (plot_h - legend_h)
         y_ticks = nice_ticks(y_low, y_high)
         x0, x1 = min(x_ticks[0], xs.min()), max(x_ticks[-1], xs.max())
         pad = 0.02 * ((x1 - x0) or 1.0)  # markers on the first and last x stay off the frame
@@ -140,33 +162,47 @@ class LineChart:
         for s in self.lines:
             dash = {"stroke_dasharray": "4 3"} if s.dashed else {}
             if s.line and len(s.x) > 1:
-                points = " ".join(f"{px(x)},{py(y)}" for x, y in zip(s.x, s.y, strict=True))
-                parts.append(
-                    _el("polyline", points=points, fill="none", stroke=s.color,
-                        stroke_width=1.2, **dash)
-                )
+                if self.y_range is None:
+                    runs = [list(zip(s.x, s.y, strict=True))]
+                else:
+                    runs = _clip_runs(s.x, s.y, y0, y1)
+                for run in runs:
+                    points = " ".join(f"{px(x)},{py(y)}" for x, y in run)
+                    parts.append(
+                        _el("polyline", points=points, fill="none", stroke=s.color,
+                            stroke_width=1.2, **dash)
+                    )
             if s.marker != "none":
                 fill = "white" if s.marker == "hollow" else s.color
                 radius = 3 if s.marker == "hollow" else 1.6
                 parts += [
                     _el("circle", cx=px(x), cy=py(y), r=radius, fill=fill, stroke=s.color)
                     for x, y in zip(s.x, s.y, strict=True)
+                    if y0 <= y <= y1
                 ]
-        for i, s in enumerate(self.lines):  # legend, top left inside the frame
-            y = top + 10 + 11 * i
+        legend_x = left
+        for i, s in enumerate(self.lines):  # legend: top left inside the frame, or one row below
+            if below:
+                y = h - 4
+            else:
+                y = top + 10 + 11 * i
             dash = {"stroke_dasharray": "4 3"} if s.dashed else {}
             if s.line:
                 parts.append(
-                    _el("line", x1=left + 5, x2=left + 19, y1=y - 3, y2=y - 3, stroke=s.color,
-                        stroke_width=1.5, **dash)
+                    _el("line", x1=legend_x + 5, x2=legend_x + 19, y1=y - 3, y2=y - 3,
+                        stroke=s.color, stroke_width=1.5, **dash)
                 )
             if s.marker != "none" or not s.line:
                 fill = "white" if s.marker == "hollow" else s.color
-                parts.append(_el("circle", cx=left + 12, cy=y - 3, r=3, fill=fill, stroke=s.color))
-            parts.append(_el("text", s.label, x=left + 23, y=y))
+                parts.append(
+                    _el("circle", cx=legend_x + 12, cy=y - 3, r=3, fill=fill, stroke=s.color)
+                )
+            parts.append(_el("text", s.label, x=legend_x + 23, y=y))
+            if below:  # the next entry follows this label (about 5.5 px a character at 9 px)
+                legend_x += 23 + 5.5 * len(s.label) + 16
         if self.xlabel:
-            parts.append(_el("text", self.xlabel, x=left + plot_w / 2, y=h - 3,
-                             text_anchor="middle"))
+            parts.append(_el("text", self.xlabel, x=left + plot_w / 2,
+                             y=top + plot_h + 24 if below else h - 3, text_anchor="middle"))
         if self.ylabel:
             middle = top + plot_h / 2
             parts.append(_el("text", self.ylabel, x=10, y=middle, text_anchor="middle",
@@ -174,6 +210,40 @@ class LineChart:
         parts.append("</svg>")
         # One element a line: the text a browser reads then has a break between labels.
         return "\n".join(parts)
+
+
+def _clip_runs(
+    xs: Sequence[float], ys: Sequence[float], low: float, high: float
+) -> list[list[tuple[float, float]]]:
+    """The parts of a polyline inside low <= y <= high, cut where it crosses the band's edges."""
+    runs: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] = []
+    for (xa, ya), (xb, yb) in pairwise(zip(xs, ys, strict=True)):
+        t0, t1, dy = 0.0, 1.0, yb - ya
+        if dy == 0:
+            inside = low <= ya <= high
+        else:
+            enter, leave = ((low - ya) / dy, (high - ya) / dy)[:: 1 if dy > 0 else -1]
+            t0, t1 = max(t0, enter), min(t1, leave)
+            inside = t0 <= t1
+        if not inside:
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        a = (xa + t0 * (xb - xa), ya + t0 * dy)
+        b = (xa + t1 * (xb - xa), ya + t1 * dy)
+        if not (run and t0 == 0.0):
+            if run:
+                runs.append(run)
+            run = [a]
+        run.append(b)
+        if t1 < 1.0:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
 
 
 def _el(tag: str, text: str | None = None, **attrs: object) -> str:

@@ -87,7 +87,7 @@ def ar2(phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0
 def ar2_loop(
     phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0
 ) -> np.ndarray:
-    """The same recurrence as a plain Python loop (the reference the scan is checked against)."""
+    """The same recurrence as a plain Python loop."""
     start, phi1, phi2, c, n = _ar2_inputs(phi1, phi2, start, n, c)
     x = [start[0], start[1]]
     for _ in range(n):
@@ -133,6 +133,9 @@ def describe_ar2(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40) -> Lin
             series("scan result", np.arange(2, n + 2), values, color=COLORS[0], marker="dot"),
         ),
         xlabel="t",
+        width=720,
+        height=280,
+        legend="below",  # inside, it would sit on the start markers at t = 0, 1
     )
 
 

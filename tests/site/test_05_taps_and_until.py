@@ -60,9 +60,23 @@ def test_exercise_answers_appear(built_site: Path) -> None:
     assert f"first step reads: {first}" in text
     # Ex 5.2: until can fire at the very last allowed step, so len < n_steps is not the test
     r = newton_sqrt(1000.0, 1.0, 1e-6, 10)
-    assert len(r) == 10 and abs(r[-1] - r[-2]) < 1e-6
+    full = np.r_[1.0, r]  # x0 in front, as the solution says
+    assert len(r) == 10 and abs(full[-1] - full[-2]) < 1e-6
+    assert "it needs 10 steps" not in text  # the question does not give the answer away
+    assert "full = np.r_[x0, result]" in text
     assert "n_steps = 10: shape (10,)" in text
     assert "len(r) < n_steps: False, until held: True" in text
+
+
+def test_loops_behind_the_rules_are_shown(built_site: Path) -> None:
+    text = _page(built_site)
+    assert "if abs(x_new - x) < tol:  # checked after the step, as until is" in text
+    assert "def window_reach(taps: Sequence[int]) -> tuple[int, int]:" in text
+    assert "def window_indices(" in text
+    # the AR(2) three-questions table and the taps shape rule
+    assert "outputs_info=dict(initial=start, taps=[-2, -1])" in text
+    assert "initial has an extra leading axis of length -min(taps)" in text
+    assert "def describe_newton" not in text  # string formatting is not shown, the scan is
 
 
 def test_until_and_go_backwards_numbers_appear(built_site: Path) -> None:

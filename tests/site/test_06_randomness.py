@@ -32,6 +32,12 @@ def test_repeated_draw_and_threaded_walk_appear(built_site: Path) -> None:
 def test_porting_traps_appear(built_site: Path) -> None:
     text = _page(built_site)
     assert "ValueError: return_updates=False but Scan produced updates" in text
+    # the literal port runs, with warnings listed one line each (none printed as they come)
+    assert "FutureWarning: RandomStream is deprecated." in text
+    assert "DeprecationWarning: Setting default_update is deprecated." in text
+    assert "DeprecationWarning: Scan return signature will change." in text
+    assert "with return_updates=False scan raises" not in text.replace("\n", " ")
+    assert "RandomGeneratorVariable rng[t-1] has already been used" in text  # Ex 6.2
     assert "return_updates=False drops" not in text  # the old, wrong claim
     # a shared generator used implicitly: the first draw of seed 42 again and again
     repeated = np.round(repeating_walk(42, 3), 4)
