@@ -248,7 +248,7 @@ def _step_count_problems(seqs: list[Input], known: int | None, given: bool) -> l
             f"{others}. scan runs {max(least, 0)} steps (the shortest, {shortest.who}, cuts the "
             f"loop) and ignores the rest of the longer sequence"
             f"{'s' if sum(a > least for _, a in lengths) > 1 else ''}. If that is intended, pass "
-            f"n_steps={max(least, 0)} to say so; otherwise check the lengths.",
+            f"`n_steps={max(least, 0)}` to say so; otherwise check the lengths.",
         ))
     return problems
 
