@@ -132,3 +132,69 @@ def test_largest_first_is_a_stable_order():
     big_a, big_b = Buffer("mit-mot", (9, 2), 8), Buffer("sit-sot", (9, 2), 8)
     assert largest_first([small, big_b, big_a]) == [big_a, big_b, small]
     assert largest_first([big_a, small, big_b]) == [big_a, big_b, small]
+
+
+def test_resident_growth_tells_reserved_from_written():
+    # AllocEmpty reserves the (k + 1, N) buffer; only what is written becomes resident (Linux).
+    from scanlab.memory import resident_growth, resident_text
+
+    a_big, k = np.linspace(0.5, 1.0, 1000), 10_000
+    full = (k + 1) * 1000 * 8
+    reserved = resident_growth(power_function("ones_like", "last"), a_big, k)
+    written = resident_growth(power_function("ones_like", "all"), a_big, k)
+    if reserved is None:
+        pytest.skip("resident memory is measured on Linux only")
+    assert peak_bytes(power_function("ones_like", "last"), a_big, k) >= full
+    assert reserved < 5e6 and resident_text(reserved) == "less than 5 MB"
+    assert written >= 0.95 * full and resident_text(written) == "about 80 MB"
+    assert resident_text(None) == "not measurable here"
+
+
+def test_glossary_nit_sot_needs_none_in_outputs_info():
+    import pytensor
+    import pytensor.tensor as pt
+
+    x = pt.vector("x")
+    with pytest.raises(ValueError, match="Please provide None as outputs_info"):
+        pytensor.scan(
+            lambda xi, p: (p + xi, p * 2),
+            sequences=[x],
+            outputs_info=[pt.zeros(())],
+            return_updates=False,
+        )
+    total, doubled = pytensor.scan(
+        lambda xi, p: (p + xi, p * 2),
+        sequences=[x],
+        outputs_info=[pt.zeros(()), None],
+        return_updates=False,
+    )
+    f = pytensor.function([x], [total, doubled])
+    # The glossary's AllocEmpty entry: scan allocates a nit-sot's buffer itself.
+    buffers = scan_buffers(f, np.ones(3))
+    allocated = allocations(f, np.ones(3))
+    assert sorted(b.kind for b in buffers) == ["nit-sot", "sit-sot"]
+    assert [b.kind for b in allocated] == ["AllocEmpty"]  # the sit-sot's buffer only
+    [sit_sot] = [b for b in buffers if b.kind == "sit-sot"]
+    assert allocated[0].shape == sit_sot.shape
+
+
+def test_glossary_static_shapes_need_only_be_compatible():
+    import pytensor
+    import pytensor.tensor as pt
+
+    a3 = pt.vector("a3", shape=(3,))
+    loose = pytensor.scan(
+        lambda p, a: p + a,
+        outputs_info=pt.vector("s"),
+        non_sequences=[a3],
+        n_steps=2,
+        return_updates=False,
+    )
+    np.testing.assert_allclose(loose.eval({"s": np.zeros(3), a3: np.ones(3)})[-1], [2, 2, 2])
+    init3 = pt.vector("init3", shape=(3,))
+    # scan accepts an initial value of length 3 for an fn returning length 2 ...
+    bad = pytensor.scan(lambda p: p[:2] + 1.0, outputs_info=init3, n_steps=2, return_updates=False)
+    assert bad.type.shape == (None, 2)
+    f = pytensor.function([init3], bad)
+    with pytest.raises(ValueError, match="shape"):  # ... and fails only when it runs
+        f(np.zeros(3))

@@ -85,3 +85,27 @@ def test_scan_loops_and_has_loop():
     assert has_loop(power_function("ones", "all"))
     x = pytensor.tensor.vector("x")
     assert not has_loop(pytensor.function([x], x + 1))
+
+
+def test_exercise_1_3_starting_from_A_needs_k_at_least_2():
+    # Chapter 1, Exercise 1.3: outputs_info=A with n_steps=k - 1. k = 1 runs an empty loop
+    # (right only through the empty-loop quirk), k = 0 asks for -1 steps.
+    import pytensor.tensor as pt
+
+    A = pt.vector("A")
+    k = pt.iscalar("k")
+    from_A = pytensor.scan(
+        fn=lambda prior_result, A: prior_result * A,
+        outputs_info=A,
+        non_sequences=[A],
+        n_steps=k - 1,
+        return_updates=False,
+    )
+    a = np.array([1.0, 2.0, 3.0])
+    default = pytensor.function([A, k], from_A[-1])
+    np.testing.assert_allclose(default(a, 4), a**4)
+    np.testing.assert_allclose(default(a, 1), a)
+    np.testing.assert_allclose(default(a, 0), a)  # silently A, where A**0 is ones
+    fast_compile = pytensor.function([A, k], from_A[-1], mode="FAST_COMPILE")
+    with pytest.raises(IndexError, match="Scan was asked to run for negative number of step -1"):
+        fast_compile(a, 0)

@@ -4,12 +4,15 @@
 its results (sit-sot, mit-sot, nit-sot, untraced) and their shapes for given inputs.
 `allocations` lists every array the graph allocates outside the loop (Alloc, AllocEmpty):
 a buffer handed to scan can be a one-row slice of a much larger allocation.
-`peak_memory` measures the Python-visible peak with tracemalloc (NumPy and Numba arrays
-both report to it).
+`peak_bytes` measures the peak of the bytes *requested* during a call, with tracemalloc (NumPy
+and Numba arrays both report to it). `resident_growth` measures what became *resident*: an
+array reserved like `numpy.empty` but never written is address space, not physical memory,
+on Linux, so the two can differ by the whole size of a scan buffer.
 """
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 from dataclasses import dataclass
 
@@ -146,3 +149,57 @@ def largest_first(buffers: list[Buffer]) -> list[Buffer]:
     processes, so anything stored and compared (nbval) should be sorted this way.
     """
     return sorted(buffers, key=lambda b: (-b.nbytes, str(b)))
+
+
+def _resident_bytes() -> int | None:
+    """The process's resident memory now (Linux: /proc/self/statm), or None elsewhere."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    import resource
+
+    return pages * resource.getpagesize()
+
+
+def _reset_peak_resident() -> bool:
+    """Reset the process's peak RSS to its current RSS (Linux >= 4.0); False if not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def resident_growth(f: Function, *args, repeat: int = 2) -> int | None:
+    """Bytes by which resident memory (RSS) grew during a call of `f(*args)`.
+
+    The peak RSS (`getrusage(...).ru_maxrss`) is a maximum over the process's whole
+    life, so it is first reset to the current RSS (Linux's /proc/self/clear_refs);
+    the growth is the peak after the call minus the RSS before it. None where this
+    cannot be measured (not Linux). Print it with `resident_text`: the figure moves
+    by a few hundred KB between runs.
+    """
+    for _ in range(repeat - 1):
+        f(*args)
+    gc.collect()
+    before = _resident_bytes()
+    if before is None or not _reset_peak_resident():
+        return None
+    import resource
+
+    out = f(*args)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # in KB
+    del out
+    return max(0, peak - before)
+
+
+def resident_text(nbytes: int | None) -> str:
+    """A rounded, stable reading of `resident_growth`: 'less than 5 MB' or 'about 80 MB'."""
+    if nbytes is None:
+        return "not measurable here"
+    if nbytes < 5e6:
+        return "less than 5 MB"
+    return f"about {round(nbytes / 1e7) * 10} MB"

@@ -22,8 +22,10 @@ INIT_STYLES: tuple[InitStyle, ...] = ("ones_like", "ones")
 MAX_K = 1_000_000
 
 
-def power_scan(A: pt.TensorVariable, k: pt.TensorVariable, init: InitStyle = "ones_like"):
-    """The symbolic loop: every prior result times A, k times. Returns all k steps."""
+def power_scan(
+    A: pt.TensorVariable, k: pt.TensorVariable, init: InitStyle = "ones_like"
+) -> pt.TensorVariable:
+    """The symbolic loop: the prior result times A, k times; returns all k steps."""
     one_of("init", init, INIT_STYLES)
     start = pt.ones_like(A) if init == "ones_like" else pt.ones(A.shape)
     return pytensor.scan(
@@ -39,7 +41,7 @@ def power_scan(A: pt.TensorVariable, k: pt.TensorVariable, init: InitStyle = "on
 def power_function(
     init: InitStyle = "ones_like", keep: Literal["last", "all"] = "last"
 ) -> Function:
-    """Compiled f(A, k): A**k (keep='last') or every step A**1..A**k (keep='all')."""
+    """Compiled f(A, k): A**k (keep='last') or all steps A**1..A**k (keep='all')."""
     one_of("keep", keep, ("last", "all"))
     A = pt.vector("A")
     k = pt.iscalar("k")
@@ -63,15 +65,20 @@ def power_steps(A, k: int, init: InitStyle = "ones_like") -> np.ndarray:
     return power_function(init, "all")(A, k)
 
 
-def describe_power(k: int, A=(0.0, 1.0, 2.0, 3.0), init: InitStyle = "ones_like") -> str:
-    """What the chapter's explorer shows: every step, result[-1], and what the loop allocates."""
+def describe_power(
+    k: int,
+    A=(0.0, 1.0, 2.0, 3.0),
+    init: InitStyle = "ones_like",
+) -> str:
+    """What the explorer shows: every step, result[-1], what the loop allocates."""
     A, k = _inputs(A, k)
     steps = power_steps(A, k, init)
     lines = [f"A = {A.tolist()}, k = {k}, outputs_info = pt.{init}(...)"]
-    lines += [
-        f"step {i}: prior result * A = {row.tolist()}" for i, row in enumerate(steps, start=1)
-    ]
-    lines.append(f"result.shape = {steps.shape};  result[-1] = A**{k} = {steps[-1].tolist()}")
+    for i, row in enumerate(steps, start=1):
+        lines.append(f"step {i}: prior result * A = {row.tolist()}")
+    last = steps[-1].tolist()
+    lines.append(f"result.shape = {steps.shape};  result[-1] = A**{k} = {last}")
     allocated = allocations(power_function(init, "last"), A, k)
-    lines.append("compiled result[-1] allocates: " + "; ".join(str(b) for b in allocated))
+    allocated_text = "; ".join(str(b) for b in allocated)
+    lines.append(f"compiled result[-1] allocates: {allocated_text}")
     return "\n".join(lines)

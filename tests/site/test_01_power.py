@@ -7,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from scanlab.memory import allocations, format_bytes, peak_bytes
+from scanlab.memory import (
+    allocations,
+    format_bytes,
+    peak_bytes,
+    resident_growth,
+    resident_text,
+)
 from scanlab.power import describe_power, power, power_function
 from tests.conftest import page_text
 
@@ -31,9 +37,28 @@ def test_measured_allocations_and_peaks_appear(built_site: Path) -> None:
             f = power_function(init, keep)
             for buffer in allocations(f, A, 10_000):
                 assert str(buffer) in text
-            assert f"peak {format_bytes(peak_bytes(f, A, 10_000, samples=3)):>8}" in text
+            allocated = format_bytes(peak_bytes(f, A, 10_000, samples=3))
+            resident = resident_text(resident_growth(f, A, 10_000))
+            asked = "result[-1]" if keep == "last" else "result"
+            assert f"pt.{init:9}  {asked:10}  {allocated:>23}  {resident}" in text
+    assert "allocated (tracemalloc)" in text and "resident (peak RSS growth)" in text
     assert not re.search(r"(?<![\d.])0\.0 MB", text)  # a peak of a few KB is printed in KB
     assert "compiling pt." not in text  # the progress line is overwritten, never stored
+
+
+def test_memory_claim_separates_reserved_from_resident(built_site: Path) -> None:
+    words = " ".join(re.sub(r"<[^>]+>", "", _page(built_site)).split())
+    # ones_like + result[-1]: 80 MB reserved (tracemalloc), almost nothing resident.
+    A = np.linspace(0.5, 1.0, 1000)
+    f = power_function("ones_like", "last")
+    assert format_bytes(peak_bytes(f, A, 10_000)) == "80.0 MB"
+    assert resident_text(resident_growth(f, A, 10_000)) == "less than 5 MB"
+    assert "resident memory grew by less than 5 MB" in words
+    assert "still costs the full 80 MB" not in words and "half true" not in words
+    # The 2016 comment is in the code block the memory section quotes.
+    quote = "We only care about A**k, but scan has provided us with A**1 through A**k."
+    assert words.count(quote) >= 2  # in the 2016 code and in the quote
+    assert "sit-sot" in words
 
 
 def test_three_questions_map_the_notes_way(built_site: Path) -> None:
@@ -46,7 +71,7 @@ def test_glossary_links_resolve(built_site: Path) -> None:
     text = _page(built_site)
     glossary = page_text(built_site, "chapters/glossary")
     links = set(re.findall(r'href="glossary.html#([\w-]+)"', text))
-    assert {"allocempty", "untraced-state", "rewrite", "prior-result"} <= links
+    assert {"allocempty", "untraced-state", "rewrite", "prior-result", "sit-sot"} <= links
     for anchor in links:
         assert f'id="{anchor}"' in glossary, anchor
 

@@ -88,3 +88,18 @@ def test_every_explorer_setting_is_on_the_page(built_site: Path) -> None:
     for coefficients in EXPLORER_COEFFICIENTS:
         for x in EXPLORER_X:
             assert describe_polynomial(coefficients, x) + "\n" in shown, (coefficients, x)
+
+
+def test_predictions_come_before_their_answers(built_site: Path) -> None:
+    text = re.sub(r"<[^>]+>", "", _page(built_site))
+    # "How many steps?" is asked before the step table prints the three steps.
+    steps = polynomial_steps(np.asarray([1, 0, 2], dtype=np.float32), 3)
+    first_row = format_steps(steps).splitlines()[1]
+    assert text.index("Predict: a shape") < text.index(first_row)
+    assert text.index("How many steps?") < text.index("Scan stops at the shortest sequence")
+    # fn's arguments are asked about a call the page has not shown: sequences swapped.
+    words = _words(text)
+    asked = words.index("Predict: fn")
+    assert "sequences=[pt.arange(max_coefficients_supported), coefficients]" in words[asked:]
+    assert "fed back as the prior result only when outputs_info gives a start" in words
+    assert "every scanlab function that takes" not in words
