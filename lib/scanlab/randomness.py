@@ -159,7 +159,7 @@ def describe_walk(seed: int, n_steps: int) -> LineChart:
         ),
         xlabel="step",
         ylabel="position",
-        width=720,
+        width=660,
         height=300,
         legend="below",
         y_range=(low - margin, high + margin),

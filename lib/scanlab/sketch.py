@@ -126,6 +126,10 @@ class LineChart:
             if self.zero_line:
                 y_low, y_high = min(y_low, 0.0), max(y_high, 0.0)
         plot_w, plot_h = self.width - left - right, self.height - top - bottom
+        if below and self.y_range is None:
+            # A little room above and below, so markers on the extremes clear the frame.
+            pad = 0.04 * ((y_high - y_low) or 1.0)
+            y_low, y_high = y_low - pad, y_high + pad
         if not below:
             # Headroom at the top for the legend, so it does not sit on the data.
             legend_h = 11 * len(self.lines) + 6
