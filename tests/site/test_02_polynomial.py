@@ -92,10 +92,12 @@ def test_every_explorer_setting_is_on_the_page(built_site: Path) -> None:
 
 def test_predictions_come_before_their_answers(built_site: Path) -> None:
     text = re.sub(r"<[^>]+>", "", _page(built_site))
-    # "How many steps?" is asked before the step table prints the three steps.
-    steps = polynomial_steps(np.asarray([1, 0, 2], dtype=np.float32), 3)
-    first_row = format_steps(steps).splitlines()[1]
-    assert text.index("Predict: a shape") < text.index(first_row)
+    # "How many steps?" is asked before the cell that prints the step table (the widget
+    # state, which holds tables too, sits in the page's head: search after the question).
+    asked_at = text.index("Predict: a shape")
+    table_at = text.index("print(format_steps(steps))")
+    assert asked_at < table_at
+    assert "steps run = 3" in text[table_at:] and "steps run = 3" not in text[:asked_at]
     assert text.index("How many steps?") < text.index("Scan stops at the shortest sequence")
     # fn's arguments are asked about a call the page has not shown: sequences swapped.
     words = _words(text)
