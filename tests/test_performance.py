@@ -280,7 +280,7 @@ def test_progress_line_is_gone_when_the_cell_ends():
             with ProgressLine() as progress:
                 progress("compiling")
                 progress("timing")
-                shown = [output.data["text/plain"] for output in captured.outputs]
+                shown = [out.data["text/plain"] for out in captured.outputs if out.data]
     finally:
         if created:
             InteractiveShell.clear_instance()

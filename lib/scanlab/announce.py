@@ -21,19 +21,33 @@ from scanlab.checks import ScanlabInputError
 
 
 class CellNote:
-    """One line of text in the running cell, removed without a trace by `close`."""
+    """One line of text in the running cell, updated in place, then removed without a trace.
 
-    def __init__(self, publisher: Any, text: str) -> None:
-        self.publisher = publisher
+    `open` publishes an EMPTY bundle (strict nbval records this display_data but compares no
+    field of it); every `show` is an update_display_data, which nbval ignores; `close` is a
+    `clear_output`, which nbclient (`nbconvert --execute`) and JupyterLab apply and nbval
+    ignores. So the stored notebook holds none of it. `clear_output` clears the whole cell:
+    open a note only while the cell has shown nothing else. Used by `announce` and by
+    `scanlab.explorer`'s progress line.
+    """
+
+    def __init__(self, publisher: Any) -> None:
+        self.publisher = publisher  # the kernel's own, not a capturing one
         self.transient = {"display_id": uuid.uuid4().hex}
-        self.open = True
-        publisher.publish({}, metadata={}, transient=self.transient)
-        publisher.publish({"text/plain": f"{text} …"}, metadata={}, transient=self.transient,
-                          update=True)
+        self.is_open = False
+
+    def open(self) -> None:
+        self.publisher.publish({}, metadata={}, transient=self.transient)
+        self.is_open = True
+
+    def show(self, text: str) -> None:
+        self.publisher.publish(
+            {"text/plain": text}, metadata={}, transient=self.transient, update=True
+        )
 
     def close(self) -> None:
-        if self.open:
-            self.open = False
+        if self.is_open:
+            self.is_open = False
             self.publisher.clear_output(wait=False)
 
 
@@ -86,7 +100,9 @@ def announce(notes: Mapping[str, str], shell: Any = None) -> Callable[[], None]:
         text = note_for(getattr(info, "raw_cell", "") or "", notes)
         if text is None:
             return
-        note = CellNote(shell.display_pub, text)
+        note = CellNote(shell.display_pub)
+        note.open()
+        note.show(f"{text} …")
         state["note"] = note
         state["streams"] = streams = (sys.stdout, sys.stderr)
         for stream in streams:

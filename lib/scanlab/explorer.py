@@ -41,11 +41,9 @@ Design note: progress while rendering
 Rendering every setting can take seconds (a cold compile). After `PROGRESS_AFTER_S`, the
 cell says what it is doing ("rendering setting 12 of 24 ...", updated in place), and the
 line is removed before the explorer is shown, so nothing of it is stored:
-- it is not a widget (no model in the page's widget state), but a display with a
-  `display_id`: first published with an EMPTY bundle (so strict nbval, which records
-  display_data but ignores `update_display_data` and `clear_output`, sees no compared
-  field), then filled and updated with `update_display_data`, then removed with
-  `clear_output()`, which nbclient (`nbconvert --execute`) and JupyterLab apply;
+- it is not a widget (no model in the page's widget state), but a `scanlab.announce.CellNote`:
+  a display that strict nbval records with no field to compare, updated in place, then
+  removed with `clear_output()`, which nbclient (`nbconvert --execute`) and JupyterLab apply;
 - a background thread shows and updates it, so one slow setting (a cold compile) is
   announced while it runs;
 - `clear_output()` clears the whole cell, so the line is shown only when the cell has shown
@@ -65,7 +63,6 @@ import json
 import re
 import sys
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -75,6 +72,8 @@ import ipywidgets as widgets
 from IPython.utils.capture import capture_output
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
+
+from scanlab.announce import CellNote
 
 Style = Literal["slider", "dropdown", "toggle", "radio"]
 
@@ -384,33 +383,7 @@ def _track_cell_outputs() -> _CellOutputs | None:
     return tracker
 
 
-class _KernelLine:
-    """A line of text in the running cell, updated in place, then removed without a trace.
-
-    Published through the kernel's own display publisher, kept from the cell's thread: a
-    render runs inside `capture_output`, which swaps the shell's publisher for a capturing
-    one, and the line must not land in a setting's captured outputs.
-    """
-
-    def __init__(self, publisher: Any) -> None:
-        self.publisher = publisher
-        self.transient = {"display_id": uuid.uuid4().hex}
-
-    def open(self) -> None:
-        # Empty bundle first: strict nbval records this display_data but compares no field
-        # of it; every later change is an update_display_data, which nbval ignores.
-        self.publisher.publish({}, metadata={}, transient=self.transient)
-
-    def show(self, text: str) -> None:
-        self.publisher.publish(
-            {"text/plain": text}, metadata={}, transient=self.transient, update=True
-        )
-
-    def close(self) -> None:
-        self.publisher.clear_output(wait=False)  # nbclient and JupyterLab drop the line
-
-
-def _kernel_line() -> _KernelLine | None:
+def _kernel_line() -> CellNote | None:
     """A progress line for the running cell, if one can be removed without a trace."""
     tracker = _track_cell_outputs()
     shell = _kernel_shell()
@@ -419,7 +392,7 @@ def _kernel_line() -> _KernelLine | None:
     cell = _current_cell(shell)
     if cell is None or tracker.has_output(cell):
         return None  # clear_output would also erase what the cell showed before
-    return _KernelLine(shell.display_pub)
+    return CellNote(shell.display_pub)
 
 
 class _Progress:

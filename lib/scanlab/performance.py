@@ -37,6 +37,7 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.compile.executor import Function
 
+from scanlab.announce import CellNote
 from scanlab.checks import ScanlabInputError, as_count, one_of
 from scanlab.compiled import function, scan_loops
 from scanlab.logp import arguments, check, forms, logp_function, way_name
@@ -527,33 +528,34 @@ def measure_gradients(
 
 class ProgressLine:
     """One line in a notebook saying what a long cell is doing, replaced in place as the
-    work moves on, and removed when the cell ends (nothing of it is stored):
+    work moves on, and removed when the cell ends (a `scanlab.announce.CellNote`: nothing of
+    it is stored). Keep such a cell to the measurement: removing the line clears the cell.
 
         with ProgressLine() as progress:
             measure(..., progress=progress)
     """
 
     def __init__(self) -> None:
-        self._handle = None
+        self._note: CellNote | None = None
 
     def __call__(self, text: str) -> None:
-        from IPython.display import display
+        if self._note is None:
+            from IPython import get_ipython
 
-        bundle = {"text/plain": f"working: {text} ..."}
-        if self._handle is None:
-            self._handle = display(bundle, raw=True, display_id=True)
-        else:
-            self._handle.update(bundle, raw=True)
+            shell = get_ipython()
+            if shell is None:
+                return  # not in IPython: nowhere to show it
+            self._note = CellNote(shell.display_pub)
+            self._note.open()
+        self._note.show(f"working: {text} ...")
 
     def __enter__(self) -> ProgressLine:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
-            from IPython.display import clear_output
-
-            clear_output()  # the whole cell's output: keep the cell to the measurement
-            self._handle = None
+        if self._note is not None:
+            self._note.close()
+            self._note = None
 
 
 # --- backends -------------------------------------------------------------------------
