@@ -97,11 +97,19 @@ def test_no_compile_when_moving_k_or_truncation():
 
 def test_describe_power_gradient():
     text = describe_power_gradient(5, [2.0], 2)
-    assert "grad by scan              = [32.0]" in text
-    assert "formula 2 * A**4" in text
-    assert "agree (rtol 1e-12)        : True" in text
-    assert "truncation drops 3 of 5 steps" in text
+    assert "grad by scan           = [32.0]" in text
+    assert "formula 2 * A**4       = [32.0]" in text
+    assert "agree (rtol 1e-12)     : True" in text
+    assert "full gradient 5 * A**4 = [80.0] (truncation drops 3 of 5 steps)" in text
     assert "truncation drops" not in describe_power_gradient(2, [2.0], 3)
+
+
+@pytest.mark.parametrize(("k", "truncate"), [(1, FULL), (9, FULL), (12, 2), (5, 3)])
+def test_describe_power_gradient_values_line_up(k, truncate):
+    # every value starts in the same column, however long its label ("A**11", "full gradient")
+    lines = describe_power_gradient(k, [1.5], truncate).splitlines()[1:]
+    columns = {line.index(" = ") if " = " in line else line.index(" : ") for line in lines}
+    assert len(columns) == 1, lines
 
 
 @pytest.mark.parametrize(

@@ -96,17 +96,20 @@ def describe_power_gradient(k: int, A=(0.5, 1.0, 2.0), truncate: int = FULL) -> 
     formula = power_gradient_formula(A, k, truncate)
     steps = k if truncate == FULL else min(truncate, k)
     name = "full gradient" if truncate == FULL else f"truncate_gradient={truncate}"
-    lines = [
-        f"A = {A.tolist()}, k = {k}, {name}",
-        f"A**k                      = {(A**k).tolist()}",
-        f"grad by scan              = {by_scan.tolist()}",
-        f"formula {steps} * A**{k - 1:<12} = {formula.tolist()}",
-        f"agree (rtol 1e-12)        : {bool(np.allclose(by_scan, formula, rtol=1e-12))}",
+    rows = [
+        ("A**k", "=", (A**k).tolist()),
+        ("grad by scan", "=", by_scan.tolist()),
+        (f"formula {steps} * A**{k - 1}", "=", formula.tolist()),
+        ("agree (rtol 1e-12)", ":", bool(np.allclose(by_scan, formula, rtol=1e-12))),
     ]
     if truncate != FULL and truncate < k:
-        full = k * A ** (k - 1)
-        lines.append(f"full gradient {k} * A**{k - 1:<7} = {full.tolist()} (truncation drops "
-                     f"{k - truncate} of {k} steps)")
+        dropped = f"(truncation drops {k - truncate} of {k} steps)"
+        full = (k * A ** (k - 1)).tolist()
+        rows.append((f"full gradient {k} * A**{k - 1}", "=", f"{full} {dropped}"))
+    # labels first, then one common width: the values line up whatever k is
+    width = max(len(label) for label, _, _ in rows)
+    lines = [f"A = {A.tolist()}, k = {k}, {name}"]
+    lines += [f"{label.ljust(width)} {sep} {value}" for label, sep, value in rows]
     return "\n".join(lines)
 
 
