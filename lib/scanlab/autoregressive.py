@@ -262,13 +262,9 @@ def first_call(call: Callable[[], Any]) -> tuple[Any, float]:
 
 def best_time(call: Callable[[], Any], number: int = 200, repeat: int = 5) -> float:
     """Seconds per call, the fastest of `repeat` batches of `number` calls (the least disturbed)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            call()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
+    from scanlab.performance import batch_times
+
+    return min(batch_times(call, repeat=repeat, number=number))
 
 
 def as_long(ratio: float) -> str:
