@@ -29,6 +29,15 @@ from scanlab.rnn import (
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def python_linker():
+    """Shapes and values are what these tests check, not the backend: PyTensor's Python linker
+    runs the same graphs with no Numba compile (seconds per graph on a cold cache).
+    A test about the backend names its mode."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
+
+
 def numpy_rnn(X, p, activation):
     """The notes' loop written out in NumPy, one step at a time."""
     h_prev, hs, ss = p["h0"], [], []
@@ -278,7 +287,8 @@ def test_the_explorer_function_agrees_with_the_default_backend():
     X = pt.matrix("X")
     params = symbolic_params()
     h, s = rnn_outputs(X, params, "softmax-2016")
-    default = pytensor.function([X, *(params[n] for n in PARAM_NAMES)], [h, s])
+    inputs = [X, *(params[n] for n in PARAM_NAMES)]
+    default = pytensor.function(inputs, [h, s], mode="NUMBA")  # the default backend, named
     sizes = RNNSizes(steps=4, n_in=3, n_hidden=2, n_out=5)
     p = rnn_weights(sizes, seed=3)
     X_value = rnn_inputs(sizes, seed=3)

@@ -198,8 +198,8 @@ def static_shapes(activation: Activation, sizes: RNNSizes) -> dict[str, tuple[in
 def rnn_function(activation: Activation) -> Function:
     """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop), for inputs of any size.
 
-    Weights are inputs, so one function serves every size; `python_function` needs no
-    Numba compile (see scanlab.softmax), so the explorer's 48 settings cost no compile.
+    Weights are inputs, so one function serves every size. `python_function` links it with
+    the Python linker whatever the page's setting, so no chapter waits for a Numba compile.
     """
     one_of("activation", activation, ACTIVATIONS)
     X = pt.matrix("X")

@@ -6,11 +6,10 @@ and normalised each row; its docs said "Returns: a symbolic 2D tensor". PyTensor
 default `axis=None` it normalises over *every* element, so on a matrix the rows no longer
 sum to 1 each. `compare_softmax` runs the notes' two experiments both ways.
 
-Design note: the chapter's hidden helpers and explorer compile with `python_function`
-(PyTensor's Python implementations: the same graph and rewrites, no Numba and no C compile).
-With the default Numba backend each distinct graph costs seconds on a cold cache (issue 11:
-chapter 4's first Run All took 55 s, almost all of it compiling helpers whose results are
-identical either way). The scans a chapter teaches are compiled with the default mode.
+Design note: the chapter's helpers and explorer compile with `python_function` (PyTensor's
+Python linker: the same graph, no Numba and no C compile), whatever the calling page or test
+has set. With the default Numba backend each distinct graph costs seconds on a cold cache
+(issue 11), an RNN over 20 s; chapter 4 runs its own cells on the Python linker too.
 """
 
 from __future__ import annotations
