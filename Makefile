@@ -44,9 +44,11 @@ book: env vendor
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Built: open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 
+# Tests run in one process per core (pytest-xdist, at most 4); --dist loadfile keeps each
+# notebook's cells together, in order, in one kernel (nbval).
 test: env vendor
 	$(BIN)/python -m ruff check lib tests benchmarks chapters _ext
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 # Re-run every chapter and store its outputs (what nbval then checks).
 notebooks: env

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,7 +47,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(reuse)
     if not (ROOT / "assets" / "vendor" / ".copied").exists():
         pytest.fail("assets/vendor is missing: run `make vendor` (the README's commands do)")
-    out = tmp_path_factory.mktemp("site")
+    # Under pytest-xdist every worker asks for the site: the first builds it into the run's
+    # shared temporary folder, the others wait on the lock and reuse it.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's folder, above the workers' own
+    with FileLock(str(shared / "site.lock")):
+        html = shared / "site" / "_build" / "html"
+        if not (shared / "site" / "built").exists():
+            _build_site(shared / "site")
+            (shared / "site" / "built").touch()
+    return html
+
+
+def _build_site(out: Path) -> None:
+    """Build the book with -W (warnings are errors) into `out`."""
     jb = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
     result = subprocess.run(
         [jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
@@ -55,7 +70,6 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     log = f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert result.returncode == 0, f"site build failed:\n{log}"
-    return out / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +107,4 @@ def stored_outputs(site: Path, page: str) -> list[dict]:
 
     state = widget_state((site / f"{page}.html").read_text("utf-8"))
     return [out for model in state.values() for out in model["state"].get("outputs", [])]
+
