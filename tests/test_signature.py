@@ -24,6 +24,14 @@ from scanlab.signature import (
 )
 
 
+@pytest.fixture(autouse=True)
+def python_linker():
+    """The order of arguments does not depend on the backend: run the few compiled loops here
+    (a real pytensor.scan each) on PyTensor's Python linker, with no compile step."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
+
+
 @pytest.fixture
 def everything():
     x, y, F = pt.vector("x"), pt.vector("y"), pt.vector("F")
