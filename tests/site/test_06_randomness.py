@@ -1,4 +1,7 @@
-"""Chapter 6 on the built site shows the walks scanlab.randomness computes."""
+"""Chapter 6 on the built site shows the walks scanlab.randomness computes.
+
+The page runs on PyTensor's Python linker; one test draws its walks again with the default
+backend (Numba): the generator's numbers must not depend on the backend."""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytensor
+import pytensor.tensor as pt
 
 from scanlab.explorer import render_outputs
-from scanlab.randomness import describe_walk, moves, random_walk, repeating_walk
+from scanlab.randomness import describe_walk, moves, random_walk, repeating_walk, walk_scan
 from tests.conftest import page_text, stored_outputs
 
 
@@ -70,3 +75,16 @@ def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> Non
     for seed, n_steps in [(42, 100), (0, 10), (2, 1000)]:
         (output,) = render_outputs(describe_walk, {"seed": seed, "n_steps": n_steps})
         assert output in stored, (seed, n_steps)
+
+
+def test_the_page_runs_on_the_python_linker_and_numba_draws_the_same(built_site: Path) -> None:
+    text = _page(built_site)
+    assert 'pytensor.config.linker = "py"' in _words(built_site)
+    assert "glossary.html#python-linker" in (built_site / "chapters/06-randomness.html").read_text()
+    assert "takes a few seconds" not in text  # no compile step to warn about
+    rng, n_steps = pt.random.rng("rng"), pt.iscalar("n_steps")
+    positions, _ = walk_scan(rng, n_steps)
+    by_numba = pytensor.function([rng, n_steps], positions, mode="NUMBA")
+    walk = by_numba(np.random.default_rng(42), 5)
+    assert f"positions  : {np.round(walk, 4)} {walk.shape}" in text
+    assert f"end of the walk: {by_numba(np.random.default_rng(0), 1000)[-1]:.4f}" in text

@@ -122,3 +122,10 @@ def test_intro_links_every_page_and_quotes_the_notes(built_site: Path) -> None:
     for line in ("什么在变", "什么不变", "每次循环是什么结果", "在变的东西,上次的结果,不变的东西",
                  "小航", "make book", "make test", "make lab"):
         assert line in text, line
+
+
+def test_the_page_runs_on_the_python_linker(built_site: Path) -> None:
+    page = (built_site / "chapters" / "appendix-theano.html").read_text(encoding="utf-8")
+    code = html.unescape(re.sub(r"<[^>]+>", "", page))  # code as a reader reads it, tags gone
+    assert 'pytensor.config.linker = "py"' in code and 'pytensor.config.cxx = ""' in code
+    assert "glossary.html#python-linker" in page
