@@ -87,3 +87,15 @@ def test_the_scans_behind_scanlab_calls_are_shown(built_site: Path) -> None:
     for function in (rnn_outputs, fixed_outputs):
         for line in inspect.getsource(function).splitlines():
             assert line.strip() in text, line
+
+
+def test_the_page_says_it_runs_on_the_python_linker(built_site: Path) -> None:
+    import html
+    import re
+
+    raw = _page(built_site)
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", raw)).split())
+    assert 'pytensor.config.linker = "py" pytensor.config.cxx = ""' in words
+    assert "In your own code leave these two lines out" in words
+    assert 'href="glossary.html#python-linker"' in raw
+    assert "the same rewrites as the default backend" not in words  # a few differ by backend

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytensor
+import pytest
 
 from scanlab.explorer import render_outputs
 from scanlab.taps import (
@@ -23,6 +25,13 @@ from scanlab.taps import (
     window_steps,
 )
 from tests.conftest import page_text, stored_outputs
+
+
+@pytest.fixture(autouse=True, scope="module")
+def python_linker():
+    """The page runs on PyTensor's Python linker; so do the functions these tests call."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
 
 
 def _page(site: Path) -> str:
@@ -125,3 +134,11 @@ def test_initial_length_trap_appears(built_site: Path) -> None:
     raw = ar2_function()
     assert f"initial [7, 5, 0, 1]: {raw(np.array([7.0, 5.0, 0.0, 1.0]), 1.0, 1.0, 0.0, 5)}" in text
     assert f"initial [1], n_steps=5: shape {raw(np.array([1.0]), 1.0, 1.0, 0.0, 5).shape}" in text
+
+
+def test_the_page_says_it_runs_on_the_python_linker(built_site: Path) -> None:
+    words = _words(built_site)
+    assert 'pytensor.config.linker = "py" pytensor.config.cxx = ""' in words
+    assert "In your own code leave these two lines out" in words
+    assert 'href="glossary.html#python-linker"' in _page(built_site)
+    assert "takes a few seconds" not in words  # no compile on this page any more
