@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytensor
 import pytest
 
 from scanlab import autoregressive as ar
@@ -13,6 +14,13 @@ from scanlab.checks import ScanlabInputError
 from scanlab.compiled import compile_count, scan_loops
 from scanlab.explorer import output_text, render_outputs
 from scanlab.taps import ar2_loop as noiseless_loop
+
+
+@pytest.fixture(autouse=True)
+def python_linker():
+    """These tests check values, not the backend: PyTensor's Python linker (no compile step)."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
 
 
 def test_paths_equal_the_python_loop_draw_for_draw() -> None:

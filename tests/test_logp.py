@@ -1,6 +1,7 @@
 import math
 
 import numpy as np
+import pytensor
 import pytest
 from scipy import stats
 
@@ -19,6 +20,13 @@ from scanlab.logp import (
 )
 
 
+@pytest.fixture
+def python_linker():
+    """For tests of values, not of the backend: PyTensor's Python linker (no compile step)."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
+
+
 def test_numpy_logp_is_the_normal_log_density():
     y = np.array([0.0, 0.5, -0.2, 0.1])
     expected = stats.norm.logpdf(y[1:], 0.6 * y[:-1], 0.5).sum()
@@ -31,6 +39,7 @@ def test_numpy_logp_is_the_normal_log_density():
 
 
 @pytest.mark.parametrize(("model", "form", "gradient"), forms())
+@pytest.mark.usefixtures("python_linker")
 def test_each_timed_function_matches_numpy_and_finite_differences(model, form, gradient):
     f = logp_function(model, form, gradient)
     check(model, f, n=30, gradient=gradient)  # raises if value or gradient is wrong
@@ -46,6 +55,7 @@ def test_scan_forms_keep_their_loops_and_the_vectorised_one_has_none():
     assert scan_loops(logp_function("latent", "scan", gradient=False)) == ["scan_fn"]
 
 
+@pytest.mark.usefixtures("python_linker")
 def test_ar1_scan_and_vectorised_agree_with_pytensor_grad():
     args = arguments("ar1", 40)
     by_scan = logp_function("ar1", "scan")(*args)

@@ -1,6 +1,7 @@
 import time
 
 import numpy as np
+import pytensor
 import pytest
 
 from scanlab.checks import ScanlabInputError
@@ -29,6 +30,13 @@ from scanlab.performance import (
     numpy_version,
     way_label,
 )
+
+
+@pytest.fixture
+def python_linker():
+    """For tests of values, not of the backend: PyTensor's Python linker (no compile step)."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
 
 
 def test_median_time_ignores_one_slow_call():
@@ -125,12 +133,14 @@ def test_inputs():
         if has_way(c, w)  # the tanh recurrence has no vectorised form
     ],
 )
+@pytest.mark.usefixtures("python_linker")
 def test_every_way_agrees_with_numpy(computation, way):
     f = build(computation, way, n=10)
     args = inputs(computation, 10)
     np.testing.assert_allclose(f(*args), numpy_version(computation)(*args), rtol=1e-12)
 
 
+@pytest.mark.usefixtures("python_linker")
 def test_scan_graph_serves_every_length():
     f = build("cumsum", "scan")
     for n in (1, 3, 20):
@@ -255,6 +265,7 @@ def test_how_much_picks_the_word_from_the_numbers():
         how_much(0.0, 1.0)
 
 
+@pytest.mark.usefixtures("python_linker")
 def test_measure_gradients_times_what_a_sampler_calls():
     said = []
     bench = measure_gradients(sizes=(5, 30), repeat=1, progress=said.append)
@@ -266,6 +277,7 @@ def test_measure_gradients_times_what_a_sampler_calls():
     assert {r.n for r in bench.run_times} == {5, 30}
     assert len(bench.run_times) == 8
     assert said[0] == "ar1 log-density: compiling scan + grad"
+    assert {c.mode for c in bench.compile_times} == {"PY"}  # named after the default mode
     assert "vectorised + grad" in bench.table()
 
 

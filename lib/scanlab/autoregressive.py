@@ -63,6 +63,19 @@ def ar2_scan(init, phi1, phi2, sigma, n_steps, rng):
     return values, last_rng
 
 
+def long_run_mode():
+    """The default mode; under PyTensor's Python linker, without the `fusion` rewrite.
+
+    The Python linker runs a fused elementwise `Composite` one element at a time in Python:
+    for hundreds of paths over hundreds of steps that takes seconds, and unfused NumPy
+    operations take milliseconds. The values are the same.
+    """
+    from pytensor.compile.mode import get_default_mode
+
+    mode = get_default_mode()
+    return mode.excluding("fusion") if pytensor.config.linker == "py" else mode
+
+
 @compiled
 def paths_function() -> Function:
     """Compiled f(init, phi1, phi2, sigma, n_steps, rng) -> values.
@@ -77,7 +90,8 @@ def paths_function() -> Function:
     n_steps = pt.iscalar("n_steps")
     rng = pt.random.rng("rng")
     values, _ = ar2_scan(init, phi1, phi2, sigma, n_steps, rng)
-    return function([init, phi1, phi2, sigma, n_steps, rng], values)
+    return function([init, phi1, phi2, sigma, n_steps, rng], values,
+                    mode=long_run_mode())
 
 
 def _paths_inputs(phi1, phi2, sigma, n_steps, start, k):
@@ -330,7 +344,7 @@ def one_step_function() -> Function:
     params = [pt.vector("phi1"), pt.vector("phi2"), pt.vector("sigma")]
     rng = pt.random.rng("rng")
     draws, _ = one_step_scan(observed, rng, *params)
-    return function([observed, rng, *params], draws)
+    return function([observed, rng, *params], draws, mode=long_run_mode())
 
 
 def posterior_draws(idata) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

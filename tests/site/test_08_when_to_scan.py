@@ -103,3 +103,20 @@ def test_predictions_come_before_the_exercises(built_site: Path) -> None:
     text = _words(built_site)
     main = text.split("Exercise 8.1")[0]
     assert main.count("Predict before you run") >= 3
+
+
+def test_timing_runs_are_announced_before_they_start(built_site: Path) -> None:
+    text = " ".join(_words(built_site).replace("’", "'").split())
+    first = text.index("this page's first timing run")
+    second = text.index("the page's second timing run")
+    assert first < text.index("machine_report(watch)") < second  # the measurement cells
+    assert second < text.index("measure_gradients(sizes=SIZES")
+    for announced in (text[first:first + 1200], text[second:second + 800]):
+        announced = announced.lower()
+        assert "on a first run, with an empty compile cache" in announced
+        assert "much less" in announced and "a line under the cell says" in announced
+    assert "It compiles 9 graphs with Numba" in text
+    assert "It compiles 4 graphs with Numba" in text
+    # demos that time nothing use the Python linker, and say so
+    python_linker = 'with pytensor.config.change_flags(linker="py", cxx=""): # times nothing'
+    assert text.count(python_linker) == 2

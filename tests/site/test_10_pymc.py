@@ -71,3 +71,17 @@ def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> Non
     for phi1, phi2 in [(0.6, -0.3), (1.4, 0.3), (-1.0, -0.9), (1.8, 0.0)]:
         outputs = render_outputs(ar.describe_paths, {"phi1": phi1, "phi2": phi2})
         assert all(output in stored for output in outputs), (phi1, phi2)
+
+
+def test_backends_are_named_where_they_matter(built_site: Path) -> None:
+    import re
+
+    words = re.sub(r"<[^>]+>", "", page_text(built_site, PAGE)).replace("’", "'")
+    text = " ".join(words.split())
+    setting = text.index('pytensor.config.linker = "py" pytensor.config.cxx = ""')
+    assert setting < text.index("three = simulate(")  # before the first loop runs
+    assert "Python linker" in text[setting:setting + 1500]
+    timing = text.index("the page's first timing runs")
+    assert timing < text.index("scan_logp = logp_and_gradient(model)")
+    assert 'return pytensor.function(model.value_vars, outputs, mode="NUMBA")' in text
+    assert 'compile_kwargs={"mode": "NUMBA"}' in text
