@@ -83,7 +83,7 @@ def _probe(taps_per_sequence: tuple[tuple[int, ...], ...], with_n_steps: bool):
         return_updates=False,
     )
     inputs = [*sequences, n_steps] if with_n_steps else sequences
-    # FAST_COMPILE checks that every window fits (its error is tested below)
+    # FAST_COMPILE: no Numba compile, and it refuses n_steps the windows cannot fill (tested below)
     return pytensor.function(inputs, result, mode="FAST_COMPILE")
 
 
