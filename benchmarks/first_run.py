@@ -14,7 +14,9 @@ a cold cache about 7 s (a gradient through scan, or an RNN, more).
 Compiles are counted inside the kernel by an IPython startup file (in a temporary
 IPYTHONDIR) that wraps, at import time:
 - `pytensor.compile.maker.FunctionMaker.create`: one call per graph PyTensor compiles,
-  whoever asks (`pytensor.function`, `.eval()`, scanlab, PyMC); the column `compiles`;
+  whoever asks (`pytensor.function`, `.eval()`, scanlab, PyMC); the column `compiles`
+  (with the Python linker, which most chapters use, a scan's inner function is a compile
+  of its own, so a page counts more compiles than graphs, but each takes milliseconds);
 - `NumbaLinker.jit_compile`: the graph's Numba cache key, so `graphs` counts distinct
   compiled graphs (what a cold cache pays for) and `uncached` those Numba cannot cache;
 - the first call of every compiled `Function`: with the default Numba backend that is
