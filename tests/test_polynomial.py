@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+import pytensor
 import pytest
 
 from scanlab import Choice, Free, ScanlabInputError, explorer
@@ -28,6 +29,37 @@ from scanlab.polynomial import (
     steps_function,
     zip_diagram,
 )
+
+# Read at import, before any fixture changes them: PyTensor's default backend (Numba).
+DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
+MEMOISED = (
+    polynomial_function,
+    steps_function,
+    polynomial_n_steps_function,
+    running_total_function,
+)
+
+
+@pytest.fixture(autouse=True)
+def backend(request):
+    """Values are what most of these tests check, not the backend: PyTensor's Python linker runs
+    the same graphs with no Numba compile (seconds per graph on a cold cache). A test about
+    the default backend (the loop it reads past, its rewrites) asks for `default_backend`.
+    scanlab memoises compiled functions per process, so none may cross from one to the other."""
+    for builder in MEMOISED:
+        builder.cache_clear()
+    python = {"linker": "py", "cxx": ""}
+    with pytensor.config.change_flags(
+        **(DEFAULT_BACKEND if "default_backend" in request.fixturenames else python)
+    ):
+        yield
+    for builder in MEMOISED:
+        builder.cache_clear()
+
+
+@pytest.fixture
+def default_backend():
+    """Run this test on PyTensor's default backend (see `backend`)."""
 
 
 def test_the_notes_example_is_19():
@@ -90,7 +122,7 @@ def test_one_compiled_steps_loop_serves_every_limit():
     assert compile_count() == before
 
 
-def test_the_rewritten_polynomial_has_no_loop_left():
+def test_the_rewritten_polynomial_has_no_loop_left(default_backend):
     assert not has_loop(polynomial_function())
     assert has_loop(steps_function())
     assert has_loop(running_total_function())
@@ -139,7 +171,7 @@ def test_running_total():
         running_total([1, 2, 3], n_steps=5)
 
 
-def test_raw_functions_show_the_trap():
+def test_raw_functions_show_the_trap(default_backend):
     """Pins PyTensor 3.3.8's behaviour that chapter 2 describes; if it changes, so must the page."""
     parent = np.array([1.0, 2.0, 3.0, 100.0, 200.0])
     # Numba's scan loop reads the parent array's next elements: no error.
