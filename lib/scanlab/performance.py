@@ -122,10 +122,12 @@ def calls_per_batch(call: Callable[[], Any], target: float = 0.005, limit: int =
 _warm: list[bool] = []
 
 
-def warm_up() -> None:
+def warm_up(progress: Callable[[str], None] | None = None) -> None:
     """Compile and call one trivial graph, so the first timed graph does not pay for the
     process's one-off start-up (imports, linker set-up). Runs once per process."""
     if not _warm:
+        if progress is not None:
+            progress("compiling one trivial graph first (the backend's one-off start-up)")
         x = pt.vector("x")
         function([x], x + 1.0)(np.zeros(2))
         _warm.append(True)
@@ -460,7 +462,7 @@ def measure(
     ]
     bench = Benchmark() if into is None else into
     _latest[:] = [bench]
-    warm_up()
+    warm_up(progress)
     mode_name = _mode_name(mode)
 
     def timed(call: Callable[[], Any], way: str, n: int, args: tuple) -> None:
@@ -512,7 +514,7 @@ def measure_gradients(
     """
     sizes = [as_count("sizes", n, minimum=2, maximum=MAX_SIZE) for n in sizes]
     bench = Benchmark() if into is None else into
-    warm_up()
+    warm_up(progress)
     mode_name = _mode_name(None)  # the default mode compiles them
     for model, form, gradient in forms():
         way = way_name(form, gradient)
