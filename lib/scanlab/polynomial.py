@@ -53,6 +53,15 @@ def _mode(mode: Mode) -> str | None:
     return None if one_of("mode", mode, MODES) == "default" else mode
 
 
+def _compile(inputs, outputs, mode: Mode) -> Function:
+    """`function` in `mode`; FAST_COMPILE as Python code only (with a C compiler configured it
+    would first build C helpers, seconds on an empty compile cache)."""
+    if _mode(mode) is None:
+        return function(inputs, outputs)
+    with pytensor.config.change_flags(cxx=""):
+        return function(inputs, outputs, mode=_mode(mode))
+
+
 @compiled
 def polynomial_function(
     max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED,
@@ -189,7 +198,7 @@ def polynomial_n_steps_function(mode: Mode = "default") -> Function:
     x = pt.scalar("x")
     n_steps = pt.iscalar("n_steps")
     components = polynomial_scan(coefficients, x, n_steps=n_steps)
-    return function([coefficients, x, n_steps], components, mode=_mode(mode))
+    return _compile([coefficients, x, n_steps], components, mode)
 
 
 def polynomial_components(coefficients, x, n_steps=None) -> np.ndarray:
@@ -217,7 +226,7 @@ def running_total_function(mode: Mode = "default") -> Function:
         n_steps=n_steps,
         return_updates=False,
     )
-    return function([values, n_steps], totals, mode=_mode(mode))
+    return _compile([values, n_steps], totals, mode)
 
 
 def running_total(values, n_steps=None) -> np.ndarray:
