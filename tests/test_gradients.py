@@ -1,6 +1,16 @@
+"""Tests of scanlab.gradients, with PyTensor's own gradients as the oracle.
+
+The module runs on PyTensor's Python linker (as chapter 7 does): the backend is not what these
+tests check, and a Numba compile costs seconds per graph on an empty compile cache. The one test
+about memory, where the backends differ, builds Numba's graphs explicitly and never calls them
+(reading buffers needs the rewritten graph only, not Numba's compile).
+"""
+
 import numpy as np
+import pytensor
 import pytest
 
+from scanlab import gradients
 from scanlab.checks import ScanlabInputError
 from scanlab.compiled import compile_count, scan_loops
 from scanlab.gradients import (
@@ -26,6 +36,25 @@ from scanlab.power import power_function
 from scanlab.rnn import PARAM_NAMES, RNNSizes, rnn_weights
 
 A = np.array([0.5, 1.0, 2.0, -1.5])
+MEMOISED = (gradients.power_gradient_function, gradients.truncated_gradient_function,
+            gradients.rnn_loss_function, gradients.bptt_function)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def python_linker():
+    """Chapter 7's setting for this module; compiled functions neither leak in nor out."""
+    for builder in MEMOISED:
+        builder.cache_clear()
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
+    for builder in MEMOISED:
+        builder.cache_clear()
+
+
+def _built_for(linker: str, builder, *args):
+    """A fresh compile of a memoised scanlab builder with `linker` ("auto" is Numba)."""
+    with pytensor.config.change_flags(linker=linker):
+        return builder.__wrapped__(*args)
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 7])
@@ -51,7 +80,8 @@ def test_truncation_changes_the_answer():
 
 def test_gradient_graph_has_a_backward_loop():
     assert scan_loops(power_gradient_function()) == ["scan_fn", "grad_of_scan_fn"]
-    assert scan_loops(power_function("ones", "last")) == ["scan_fn"]
+    # a fresh build: this module's Python linker must not fill scanlab.power's memo
+    assert scan_loops(_built_for("py", power_function, "ones", "last")) == ["scan_fn"]
     # truncate_gradient is fixed when a scan is built: one loop pair per truncation
     assert sorted(scan_loops(truncated_gradient_function())) == sorted(
         ["scan_fn", "grad_of_scan_fn"] * len(TRUNCATIONS)
@@ -60,14 +90,13 @@ def test_gradient_graph_has_a_backward_loop():
 
 def test_truncation_drops_early_steps_of_a_sequence_entirely():
     """PyTensor itself: with truncate_gradient=t, inputs more than t steps back get zero."""
-    import pytensor
     import pytensor.tensor as pt
 
     x, w = pt.vector("x"), pt.scalar("w")
     for t, zeros in ((FULL, 0), (1, 3), (2, 2), (4, 0), (9, 0)):
         h = pytensor.scan(lambda x_t, h, w: w * h + x_t, sequences=[x], outputs_info=pt.zeros(()),
                           non_sequences=[w], truncate_gradient=t, return_updates=False)
-        g = pytensor.function([x, w], pytensor.grad(h[-1], [x, w]), mode="FAST_COMPILE")
+        g = pytensor.function([x, w], pytensor.grad(h[-1], [x, w]))
         gx, gw = g(np.arange(1.0, 5.0), 0.5)
         assert (gx[:zeros] == 0).all() and (gx[zeros:] != 0).all(), (t, gx)
         steps = 4 if t == FULL else min(t, 4)
@@ -76,13 +105,34 @@ def test_truncation_drops_early_steps_of_a_sequence_entirely():
         assert gw == pytest.approx(sum(hs[2 - j] * 0.5**j for j in range(steps) if 2 - j >= 0))
 
 
-def test_gradient_keeps_every_step_but_result_last_does_not():
+@pytest.mark.parametrize(("linker", "latest"), [("auto", (7,)), ("py", (2, 7))])
+def test_gradient_keeps_every_step_but_result_last_does_not(linker, latest):
+    # Numba (the default) keeps one untraced row for result[-1]; the Python linker two, since
+    # its loop writes a step's result into a preallocated row while reading the one before.
     a, k = np.linspace(0.5, 1.0, 7), 11
-    forward = scan_buffers(power_function("ones", "last"), a, k)
-    backward = scan_buffers(power_gradient_function(), a, k)
-    assert [b.shape for b in forward] == [(7,)]
+    forward = scan_buffers(_built_for(linker, power_function, "ones", "last"), a, k)
+    backward = scan_buffers(_built_for(linker, power_gradient_function), a, k)
+    assert [b.shape for b in forward] == [latest]
     assert (k + 1, 7) in [b.shape for b in backward]
     assert sum(b.nbytes for b in backward) > 2 * (k + 1) * 7 * 8
+
+
+@pytest.mark.parametrize("linker", ["auto", "py"])
+def test_truncation_keeps_every_step_too(linker):
+    a, k = np.linspace(0.5, 1.0, 7), 11
+    buffers = scan_buffers(_built_for(linker, truncated_gradient_function), a, k)
+    for kind in ("sit-sot", "mit-mot"):
+        kept = [b.shape for b in buffers if b.kind == kind]
+        assert kept.count((k + 1, 7)) == len(TRUNCATIONS), (kind, kept)
+
+
+def test_gradients_run_past_the_python_linkers_int8_bug():
+    # PyTensor 3.3.8's Python linker raises OverflowError for power_function("ones", "last")
+    # from k = 128 on (an int8 constant in the step-count arithmetic); chapter 7 says the
+    # gradients are not affected
+    for truncate in (FULL, *TRUNCATIONS):
+        expected = (200 if truncate == FULL else truncate) * A**199
+        np.testing.assert_allclose(power_gradient(A, 200, truncate), expected, rtol=1e-12)
 
 
 def test_no_compile_when_moving_k_or_truncation():
@@ -182,12 +232,14 @@ def test_finite_differences_detect_a_wrong_gradient():
     assert not wrong.ok()
 
 
-def test_rnn_gradient_keeps_every_hidden_state():
+@pytest.mark.parametrize(("linker", "latest"), [("auto", (3,)), ("py", (2, 3))])
+def test_rnn_gradient_keeps_every_hidden_state(linker, latest):
     X, y, params = _rnn()
     args = (X, y, *(params[n] for n in PARAM_NAMES))
-    forward = [b.shape for b in scan_buffers(rnn_loss_function(), *args)]
-    backward = [b.shape for b in scan_buffers(bptt_function(), *args)]
-    assert (SIZES.n_hidden,) in forward  # the loss alone keeps only the latest h
+    forward = [b.shape for b in scan_buffers(_built_for(linker, rnn_loss_function), *args)]
+    backward = [b.shape for b in scan_buffers(_built_for(linker, bptt_function), *args)]
+    assert SIZES.n_hidden == 3
+    assert latest in forward  # the loss alone keeps only the latest h (two rows on "py")
     assert (SIZES.steps + 1, SIZES.n_hidden) in backward  # BPTT keeps h for every step
 
 

@@ -11,8 +11,8 @@ backwards (back-propagation through time). Two loops are checked here:
   weight, checked against central finite differences (`finite_differences`, plain NumPy).
 
 The two A**k graphs here are built exactly like the chapter's visible `grad` and `truncated`,
-so the explorer reuses the chapter's compiled code from the compile cache instead of compiling
-new loops.
+so the explorer runs the loops the chapter shows. They compile with whatever backend is set
+(the chapter sets PyTensor's Python linker; tests do the same where the backend is not the point).
 """
 
 from __future__ import annotations

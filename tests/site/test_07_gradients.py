@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytensor
+import pytest
 from pytensor.scan.op import Scan
 
+from scanlab import gradients
 from scanlab.gradients import (
     FULL,
     TRUNCATIONS,
@@ -18,9 +21,24 @@ from scanlab.gradients import (
     power_gradient_function,
     rnn_targets,
 )
-from scanlab.memory import format_bytes, scan_buffers
-from scanlab.power import power
+from scanlab.memory import format_bytes, largest_first, scan_buffers
+from scanlab.power import power_function
 from scanlab.rnn import RNNSizes, rnn_weights
+
+MEMOISED = (gradients.power_gradient_function, gradients.truncated_gradient_function,
+            gradients.rnn_loss_function, gradients.bptt_function)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def python_linker():
+    """The page's own setting (the Python linker): its values, and no Numba compile."""
+    for builder in MEMOISED:
+        builder.cache_clear()
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        yield
+    for builder in MEMOISED:
+        builder.cache_clear()
+
 
 ROLE = {"untraced sit-sot": "latest prior result", "sit-sot": "prior results",
         "mit-mot": "gradient of each step", "nit-sot": "output of each step"}
@@ -48,7 +66,8 @@ def test_visible_scans_and_python_loops(built_site: Path) -> None:
 def test_gradient_and_formula_appear(built_site: Path) -> None:
     text = _page(built_site)
     a = np.array([0.5, 1.0, 2.0, 3.0])
-    assert _flat(f"Python loop: {power(a, 4, 'ones')}") in text
+    # a fresh build: this module's Python linker must not fill scanlab.power's memo
+    assert _flat(f"Python loop: {power_function.__wrapped__('ones', 'last')(a, 4)}") in text
     assert _flat(f"gradient through scan: {power_gradient(a, 4)}") in text
     assert _flat(f"calculus, 4 * A**3: {4 * a**3}") in text
 
@@ -65,14 +84,22 @@ def test_the_three_questions_of_both_loops_are_counted(built_site: Path) -> None
             assert _flat(line) in text, line
 
 
-def test_measured_gradient_buffers_appear(built_site: Path) -> None:
+def test_memory_is_read_from_the_default_backends_graphs(built_site: Path) -> None:
     text = _page(built_site)
+    assert 'pytensor.config.linker = "py"' in text and 'pytensor.config.cxx = ""' in text
+    assert 'mode="NUMBA"' in text  # the memory section builds for the default backend
     a_big = np.linspace(0.5, 1.0, 1000)
-    assert "its gradient: peak 240.0 MB" in text  # 3 arrays of (10001, 1000) float64
-    assert "peak 0.0 MB" not in text
-    for b in scan_buffers(power_gradient_function(), a_big, 10_000):
-        line = _flat(f"{ROLE[b.kind]} {b.shape}, {format_bytes(b.nbytes)}")
-        assert line in text, line
+    with pytensor.config.change_flags(linker="auto"):  # Numba's rewrites; never called
+        power_numba = power_function.__wrapped__("ones", "last")
+        grad_numba = power_gradient_function.__wrapped__()
+    listed = []
+    for name, f in (("A**k alone", power_numba), ("its gradient", grad_numba)):
+        listed.append(f"{name}:")
+        for b in largest_first(scan_buffers(f, a_big, 10_000)):
+            listed.append(f"{ROLE[b.kind]} {b.shape}, {format_bytes(b.nbytes)}")
+    assert _flat(" ".join(listed)) in text
+    assert "latest prior result (1000,), 8.0 KB" in text
+    assert "gradient of each step (10001, 1000), 80.0 MB" in text
 
 
 def test_truncated_gradients_appear(built_site: Path) -> None:
