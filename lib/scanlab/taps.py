@@ -133,7 +133,7 @@ def describe_ar2(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40) -> Lin
             series("scan result", np.arange(2, n + 2), values, color=COLORS[0], marker="dot"),
         ),
         xlabel="t",
-        width=660,
+        width=560,
         height=280,
         legend="below",  # inside, it would sit on the start markers at t = 0, 1
     )
