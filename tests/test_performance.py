@@ -7,7 +7,9 @@ import pytest
 from scanlab.checks import ScanlabInputError
 from scanlab.performance import (
     COMPUTATIONS,
+    MODES,
     NO_MODE,
+    PYTHON_LINKER,
     Benchmark,
     ProgressLine,
     _check,
@@ -246,9 +248,25 @@ def test_backends_report_what_happened():
             assert not report[mode].available
             assert report[mode].status == f"{package} is not installed"
             assert str(report[mode]).startswith(f"{mode} (not installed here)")
+    assert report["PY"].available  # the Python linker, beside the named modes
     timed = {(r.mode, r.n) for r in bench.run_times}
-    assert timed == {("NUMBA", 50), ("CVM", 50), ("FAST_COMPILE", 50)}
-    assert [c.mode for c in bench.compile_times] == ["NUMBA", "CVM", "FAST_COMPILE"]
+    assert timed == {("NUMBA", 50), ("CVM", 50), ("FAST_COMPILE", 50), ("PY", 50)}
+    assert [c.mode for c in bench.compile_times] == ["NUMBA", "CVM", "FAST_COMPILE", "PY"]
+
+
+def test_backends_cover_every_predefined_mode():
+    from pytensor.compile.mode import predefined_modes
+
+    # DebugMode registers itself once used: a checking tool, not a backend
+    assert set(predefined_modes) - {"DEBUG_MODE"} == set(MODES) - {PYTHON_LINKER}
+
+
+def test_python_linker_build_runs_ops_in_python():
+    from pytensor.link.basic import PerformLinker
+
+    f = build("cumsum", "scan", mode=PYTHON_LINKER)
+    assert isinstance(f.maker.linker, PerformLinker)
+    np.testing.assert_allclose(f(np.arange(4.0)), np.cumsum(np.arange(4.0)))
 
 
 def test_backends_do_not_record_a_mode_measured_already():

@@ -56,6 +56,7 @@ DECAY = 0.9  # the recurrence's non-sequence `a`
 MAX_UNROLLED = 1000  # beyond this an unrolled graph takes minutes to build
 MAX_SIZE = 1_000_000
 NO_MODE = "-"  # NumPy rows: no PyTensor mode involved
+PYTHON_LINKER = "PY"  # linker="py", cxx="": the name `_mode_name` gives that setting
 
 
 # --- timing helpers -------------------------------------------------------------------
@@ -225,7 +226,8 @@ def build(
 ) -> Function:
     """A freshly compiled PyTensor function (NOT memoised: chapter 8 times the compile).
 
-    `n` is needed only for `unrolled`, whose graph has n fixed steps.
+    `n` is needed only for `unrolled`, whose graph has n fixed steps. `mode` is a PyTensor
+    mode name, None for the configured default, or `PYTHON_LINKER`.
     """
     one_of("computation", computation, COMPUTATIONS)
     one_of("way", way, ("scan", "vectorised", "unrolled"))
@@ -240,6 +242,10 @@ def build(
         ins, out = scan_graph(computation)
     else:
         ins, out = vectorised_graph(computation)
+    if mode == PYTHON_LINKER:
+        # not a named mode: the setting most of the book uses, with no C helpers either
+        with pytensor.config.change_flags(linker="py", cxx=""):
+            return function(ins, out, on_unused_input="ignore")
     return function(ins, out, mode=mode, on_unused_input="ignore")
 
 
@@ -623,8 +629,16 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
     (
         "FAST_COMPILE",
         "nothing",
-        "start at once (few rewrites, Python ops): handy to debug a loop",
+        "start fast once its C helpers are compiled and cached (few rewrites, Python ops): "
+        "handy to debug a loop",
         "run fast: every op of every step runs in Python",
+    ),
+    (
+        PYTHON_LINKER,
+        "nothing",
+        'the Python linker (linker="py", cxx=""), which most of this book uses: nothing '
+        "is compiled, so it starts at once",
+        "run fast: every op of every step, and the loop itself, runs in Python",
     ),
     ("JAX", "jax", "compile graphs with JAX (XLA)", "be tried on this page: jax is not installed"),
     ("PYTORCH", "torch", "compile graphs with PyTorch",
@@ -632,7 +646,7 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
     ("MLX", "mlx", "compile graphs with Apple's MLX",
      "be tried on this page: mlx is not installed"),
 )
-MODES: tuple[str, ...] = tuple(mode for mode, *_ in _BACKENDS)
+MODES: tuple[str, ...] = tuple(mode for mode, *_ in _BACKENDS)  # PyTensor's named ones + PY
 
 
 def backends(
@@ -643,7 +657,8 @@ def backends(
     into: Benchmark | None = None,
     progress: Progress | None = None,
 ) -> list[Backend]:
-    """Try `computation` as a scan in every PyTensor mode and report what happened.
+    """Try `computation` as a scan in every predefined PyTensor mode, and on the Python
+    linker (`PYTHON_LINKER`), and report what happened.
 
     A mode whose package is missing is reported from `importlib.util.find_spec`, not run.
     With `into`, each mode that runs is also timed (compile, and run time at `sizes`)
