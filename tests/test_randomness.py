@@ -74,6 +74,20 @@ def test_explorer_leaves_reuse_one_compile() -> None:
     assert compile_count() == before
 
 
+def test_the_explorer_refuses_walks_longer_than_its_cap() -> None:
+    cap = randomness.EXPLORER_MAX_STEPS
+    assert len(randomness.describe_walk(0, cap).lines[0].x) == cap + 1
+    with pytest.raises(ScanlabInputError, match=f"n_steps must be at most {cap}, got {cap + 1}"):
+        randomness.describe_walk(0, cap + 1)
+
+
+def test_the_explorer_chart_fits_the_page_column() -> None:
+    # the page's text column is about 590 px wide; a wider SVG is cut off
+    chart = randomness.describe_walk(42, 100)
+    assert chart.width <= 590
+    assert chart.svg().startswith(f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart.width}"')
+
+
 # --- What a port from Theano meets (chapter 6 shows both; PyTensor is the oracle here) --------
 
 

@@ -31,6 +31,8 @@ from scanlab.sketch import COLORS, LineChart, series
 Threading = Literal["outputs_info", "non_sequence"]
 THREADINGS: tuple[Threading, ...] = ("outputs_info", "non_sequence")
 MAX_STEPS = 1_000_000
+# The explorer draws two walks per setting while a reader types: longer walks lag behind.
+EXPLORER_MAX_STEPS = 10_000
 MAX_SEED = 2**32 - 1
 
 
@@ -142,8 +144,10 @@ def walk_figure(seed: int, n_steps: int) -> Figure:
 def describe_walk(seed: int, n_steps: int) -> LineChart:
     """Explorer leaf: both walks as an SVG chart (one compiled function for every leaf).
 
-    The same picture as `walk_figure`, drawn fast enough to follow typing in a live kernel.
+    The same picture as `walk_figure`. A live kernel redraws it for every setting a
+    reader types, so n_steps is at most EXPLORER_MAX_STEPS: longer walks keep them waiting.
     """
+    n_steps = as_count("n_steps", n_steps, minimum=1, maximum=EXPLORER_MAX_STEPS)
     good = random_walk(seed, n_steps)
     bad = repeating_walk(seed, n_steps)
     t = np.arange(0, n_steps + 1)
@@ -159,7 +163,7 @@ def describe_walk(seed: int, n_steps: int) -> LineChart:
         ),
         xlabel="step",
         ylabel="position",
-        width=660,
+        width=560,
         height=300,
         legend="below",
         y_range=(low - margin, high + margin),

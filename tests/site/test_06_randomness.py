@@ -82,9 +82,27 @@ def test_the_page_runs_on_the_python_linker_and_numba_draws_the_same(built_site:
     assert 'pytensor.config.linker = "py"' in _words(built_site)
     assert "glossary.html#python-linker" in (built_site / "chapters/06-randomness.html").read_text()
     assert "takes a few seconds" not in text  # no compile step to warn about
+    words = _words(built_site)
+    assert "In your own code leave these two lines out" in words
+    # Numba leaves out a few rewrites the Python linker applies
+    assert "nearly the same rewrites" in words and "and the same rewrites" not in words
     rng, n_steps = pt.random.rng("rng"), pt.iscalar("n_steps")
     positions, _ = walk_scan(rng, n_steps)
     by_numba = pytensor.function([rng, n_steps], positions, mode="NUMBA")
     walk = by_numba(np.random.default_rng(42), 5)
     assert f"positions  : {np.round(walk, 4)} {walk.shape}" in text
     assert f"end of the walk: {by_numba(np.random.default_rng(0), 1000)[-1]:.4f}" in text
+
+
+def test_visible_code_fits_the_code_column(built_site: Path) -> None:
+    # ~68 monospace characters fit the page's code column; wider lines scroll sideways
+    raw = (built_site / "chapters/06-randomness.html").read_text("utf-8")
+    blocks = re.findall(
+        r'<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>(.*?)</pre>',
+        raw,
+        flags=re.S,
+    )
+    assert len(blocks) > 10
+    lines = [line for b in blocks for line in html.unescape(re.sub(r"<[^>]+>", "", b)).split("\n")]
+    widest = max(lines, key=len)
+    assert len(widest) <= 68, widest

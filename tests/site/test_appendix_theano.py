@@ -129,3 +129,22 @@ def test_the_page_runs_on_the_python_linker(built_site: Path) -> None:
     code = html.unescape(re.sub(r"<[^>]+>", "", page))  # code as a reader reads it, tags gone
     assert 'pytensor.config.linker = "py"' in code and 'pytensor.config.cxx = ""' in code
     assert "glossary.html#python-linker" in page
+    text = _text(built_site / "chapters" / "appendix-theano.html")
+    # Numba leaves out a few rewrites the Python linker applies
+    assert "nearly the same rewrites" in text and "and the same rewrites" not in text
+
+
+def test_code_and_quoted_theano_code_fit_the_code_column(built_site: Path) -> None:
+    # ~68 monospace characters fit the page's code column; the quotes say line breaks were added
+    page = (built_site / "chapters" / "appendix-theano.html").read_text(encoding="utf-8")
+    blocks = re.findall(
+        r'<div class="highlight-(?:ipython3|python) notranslate"><div class="highlight"><pre>'
+        r"(.*?)</pre>",
+        page,
+        flags=re.S,
+    )
+    assert len(blocks) > 10
+    lines = [line for b in blocks for line in html.unescape(re.sub(r"<[^>]+>", "", b)).split("\n")]
+    widest = max(lines, key=len)
+    assert len(widest) <= 68, widest
+    assert "# Scan is smart enough to notice this and not waste memory" in lines
