@@ -102,6 +102,22 @@ def test_predictions_come_before_their_answers(built_site: Path) -> None:
     # fn's arguments are asked about a call the page has not shown: sequences swapped.
     words = _words(text)
     asked = words.index("Predict: fn")
-    assert "sequences=[pt.arange(max_coefficients_supported), coefficients]" in words[asked:]
+    swapped = r"sequences=\[ ?pt\.arange\(max_coefficients_supported\), coefficients,? ?\]"
+    assert re.search(swapped, words[asked:])
     assert "fed back as the prior result only when outputs_info gives a start" in words
     assert "every scanlab function that takes" not in words
+
+
+def test_the_page_says_which_backend_runs_each_loop(built_site: Path) -> None:
+    html = _page(built_site)
+    words = _words(re.sub(r"<[^>]+>", "", html))
+    # the whole page on the Python linker, set in view and explained with a glossary link
+    assert 'pytensor.config.linker = "py"' in words and 'pytensor.config.cxx = ""' in words
+    assert "glossary.html#python-linker" in html
+    assert "compiles each new loop with Numba at its first call" not in words
+    # the demos of the default backend's own behaviour compile with it, in view
+    for call in ("first_components = pytensor.function(", "running_total = pytensor.function(",
+                 "numba_polynomial = pytensor.function("):
+        after = words[words.index(call):]
+        assert after[: after.index(")")].rstrip().endswith('mode="NUMBA"'), call
+    assert "Vectorized input 2 has an incompatible shape in axis 0." in words
