@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,3 +110,27 @@ def stored_outputs(site: Path, page: str) -> list[dict]:
     state = widget_state((site / f"{page}.html").read_text("utf-8"))
     return [out for model in state.values() for out in model["state"].get("outputs", [])]
 
+
+CODE_COLUMN = 67  # characters: a longer line scrolls sideways in the page's code column
+
+
+def html_text(fragment: str) -> str:
+    """Raw HTML to the text a reader sees (tags dropped first, then entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def raw_html(site: Path, page: str) -> str:
+    """A built page's raw HTML (e.g. page 'chapters/08-when-to-scan')."""
+    return (site / f"{page}.html").read_text("utf-8")
+
+
+def visible_code_lines(page: str) -> list[str]:
+    """The lines of every code cell shown open on `page`'s raw HTML (hide-input excluded)."""
+    lines = []
+    for cell in re.split(r'<div class="cell ', page)[1:]:
+        if not cell.startswith("docutils container\"") or "cell_input" not in cell[:200]:
+            continue
+        code = re.search(r"<pre>(.*?)</pre>", cell, re.S)
+        if code:
+            lines += html_text(code.group(1)).splitlines()
+    return lines

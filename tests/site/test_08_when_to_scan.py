@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -13,30 +12,7 @@ from scanlab.compiled import scan_loops
 from scanlab.logp import forms, logp_function, way_name
 from scanlab.performance import Benchmark, backends, build, scan_graph
 from scanlab.source import source_of
-from tests.conftest import page_text
-
-CODE_COLUMN = 67  # characters: a longer line scrolls sideways in the page's code column
-
-
-def _html_text(fragment: str) -> str:
-    """Raw HTML to the text a reader sees (tags dropped first, then entities decoded)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
-
-
-def _raw_html(site: Path, page: str) -> str:
-    return (site / f"{page}.html").read_text("utf-8")
-
-
-def _visible_code_lines(page: str) -> list[str]:
-    """The lines of every code cell shown open on `page`'s raw HTML (hide-input excluded)."""
-    lines = []
-    for cell in re.split(r'<div class="cell ', page)[1:]:
-        if not cell.startswith("docutils container\"") or "cell_input" not in cell[:200]:
-            continue
-        code = re.search(r"<pre>(.*?)</pre>", cell, re.S)
-        if code:
-            lines += _html_text(code.group(1)).splitlines()
-    return lines
+from tests.conftest import CODE_COLUMN, page_text, raw_html, visible_code_lines
 
 
 def _page(site: Path) -> str:
@@ -147,7 +123,7 @@ def test_timing_runs_are_announced_before_they_start(built_site: Path) -> None:
 
 
 def test_visible_code_fits_the_code_column(built_site: Path) -> None:
-    lines = _visible_code_lines(_raw_html(built_site, "chapters/08-when-to-scan"))
+    lines = visible_code_lines(raw_html(built_site, "chapters/08-when-to-scan"))
     assert any("watch = CacheWatch.start()" in line for line in lines)
     for line in lines:
         assert len(line) <= CODE_COLUMN, line

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -11,33 +10,16 @@ import pytest
 
 from scanlab import autoregressive as ar
 from scanlab.explorer import render_outputs
-from tests.conftest import page_text, stored_outputs
+from tests.conftest import (
+    CODE_COLUMN,
+    html_text,
+    page_text,
+    raw_html,
+    stored_outputs,
+    visible_code_lines,
+)
 
 PAGE = "chapters/10-pymc"
-
-
-CODE_COLUMN = 67  # characters: a longer line scrolls sideways in the page's code column
-
-
-def _html_text(fragment: str) -> str:
-    """Raw HTML to the text a reader sees (tags dropped first, then entities decoded)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
-
-
-def _raw_html(site: Path, page: str) -> str:
-    return (site / f"{page}.html").read_text("utf-8")
-
-
-def _visible_code_lines(page: str) -> list[str]:
-    """The lines of every code cell shown open on `page`'s raw HTML (hide-input excluded)."""
-    lines = []
-    for cell in re.split(r'<div class="cell ', page)[1:]:
-        if not cell.startswith("docutils container\"") or "cell_input" not in cell[:200]:
-            continue
-        code = re.search(r"<pre>(.*?)</pre>", cell, re.S)
-        if code:
-            lines += _html_text(code.group(1)).splitlines()
-    return lines
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +98,7 @@ def test_backends_are_named_where_they_matter(built_site: Path) -> None:
 def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
     """A reader who copies the visible cells has `ar` and `watch` (remove-cell cells are not
     on the page), defined before the cells that use them."""
-    text = _html_text(_raw_html(built_site, PAGE))
+    text = html_text(raw_html(built_site, PAGE))
     first_use = min(text.index(use) for use in ("ar.best_time", "ar.machine(watch)",
                                                 "show_source(ar.ar2_scan", "ar.describe_paths"))
     assert text.index("from scanlab import autoregressive as ar") < first_use
@@ -125,5 +107,5 @@ def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
 
 
 def test_visible_code_fits_the_code_column(built_site: Path) -> None:
-    for line in _visible_code_lines(_raw_html(built_site, PAGE)):
+    for line in visible_code_lines(raw_html(built_site, PAGE)):
         assert len(line) <= CODE_COLUMN, line
