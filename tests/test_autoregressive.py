@@ -11,7 +11,7 @@ import pytest
 
 from scanlab import autoregressive as ar
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count, scan_loops
+from scanlab.compiled import compile_count, on_python_linker, scan_loops
 from scanlab.explorer import output_text, render_outputs
 from scanlab.taps import ar2_loop as noiseless_loop
 
@@ -19,7 +19,7 @@ from scanlab.taps import ar2_loop as noiseless_loop
 @pytest.fixture(autouse=True)
 def python_linker():
     """These tests check values, not the backend: PyTensor's Python linker (no compile step)."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 
@@ -195,7 +195,6 @@ def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> No
 
 def test_machine_names_the_versions_and_the_cache(tmp_path) -> None:
     import pymc
-    import pytensor
 
     text = ar.machine()
     assert f"PyTensor {pytensor.__version__}, PyMC {pymc.__version__}, Numba" in text

@@ -6,7 +6,14 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-from scanlab.compiled import compile_count, compiled, function, has_loop, scan_loops
+from scanlab.compiled import (
+    compile_count,
+    compiled,
+    function,
+    has_loop,
+    on_python_linker,
+    scan_loops,
+)
 
 
 def _power_graph():
@@ -46,6 +53,16 @@ def test_compiled_builds_once_per_argument_tuple() -> None:
     assert built == [2, 3]
     assert compile_count() == before + 2
     np.testing.assert_allclose(doubler(3)(np.array([1.0])), [3.0])
+
+
+def test_on_python_linker_sets_and_restores_the_page_setting() -> None:
+    x = pt.vector("x")
+    with on_python_linker():
+        assert pytensor.config.linker == "py" and pytensor.config.cxx == ""
+        inside = function([x], x * 2)
+    assert pytensor.config.linker != "py"  # restored on leaving the block
+    assert type(inside.maker.linker).__name__ == "PerformLinker"
+    np.testing.assert_allclose(inside(np.array([1.0])), [2.0])
 
 
 def test_scan_loops_reads_the_compiled_graph() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from scanlab import gradients
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count, scan_loops
+from scanlab.compiled import compile_count, on_python_linker, scan_loops
 from scanlab.gradients import (
     FULL,
     TRUNCATIONS,
@@ -45,7 +45,7 @@ def python_linker():
     """Chapter 7's setting for this module; compiled functions neither leak in nor out."""
     for builder in MEMOISED:
         builder.cache_clear()
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
     for builder in MEMOISED:
         builder.cache_clear()

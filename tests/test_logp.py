@@ -1,12 +1,11 @@
 import math
 
 import numpy as np
-import pytensor
 import pytest
 from scipy import stats
 
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import scan_loops
+from scanlab.compiled import on_python_linker, scan_loops
 from scanlab.logp import (
     PARAMETERS,
     arguments,
@@ -23,7 +22,7 @@ from scanlab.logp import (
 @pytest.fixture
 def python_linker():
     """For tests of values, not of the backend: PyTensor's Python linker (no compile step)."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

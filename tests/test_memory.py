@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from scanlab.compiled import on_python_linker
 from scanlab.memory import (
     Buffer,
     MemoryUse,
@@ -233,7 +234,7 @@ def test_glossary_static_shapes_need_only_be_compatible():
         n_steps=2,
         return_updates=False,
     )
-    with pytensor.config.change_flags(linker="py", cxx=""):  # a value; the backend is not the point
+    with on_python_linker():  # a value; the backend is not the point
         values = loose.eval({"s": np.zeros(3), a3: np.ones(3)})
     np.testing.assert_allclose(values[-1], [2, 2, 2])
     init3 = pt.vector("init3", shape=(3,))

@@ -1,10 +1,10 @@
 import time
 
 import numpy as np
-import pytensor
 import pytest
 
 from scanlab.checks import ScanlabInputError
+from scanlab.compiled import on_python_linker
 from scanlab.performance import (
     COMPUTATIONS,
     MODES,
@@ -37,7 +37,7 @@ from scanlab.performance import (
 @pytest.fixture
 def python_linker():
     """For tests of values, not of the backend: PyTensor's Python linker (no compile step)."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

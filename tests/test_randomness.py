@@ -8,7 +8,7 @@ import pytensor.tensor as pt
 import pytest
 
 from scanlab import ScanlabInputError, randomness
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, on_python_linker
 from scanlab.explorer import render_outputs
 
 
@@ -16,7 +16,7 @@ from scanlab.explorer import render_outputs
 def python_linker():
     """The draws do not depend on the backend: run the walks (a real pytensor.scan each) on
     PyTensor's Python linker, with no compile step."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from scanlab import Choice, explorer
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count, has_loop
+from scanlab.compiled import compile_count, has_loop, on_python_linker
 from scanlab.rnn import (
     ACTIVATIONS,
     FIXES,
@@ -34,7 +34,7 @@ def python_linker():
     """Shapes and values are what these tests check, not the backend: PyTensor's Python linker
     runs the same graphs with no Numba compile (seconds per graph on a cold cache).
     A test about the backend names its mode."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

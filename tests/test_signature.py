@@ -9,7 +9,7 @@ import pytest
 from pytensor.graph.utils import MissingInputError
 
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, on_python_linker
 from scanlab.signature import (
     describe_signature,
     draw_taps,
@@ -28,7 +28,7 @@ from scanlab.signature import (
 def python_linker():
     """The order of arguments does not depend on the backend: run the few compiled loops here
     (a real pytensor.scan each) on PyTensor's Python linker, with no compile step."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

@@ -4,7 +4,7 @@ import pytensor.tensor as pt
 import pytest
 
 from scanlab.checks import ScanlabInputError
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, on_python_linker
 from scanlab.softmax import VARIANTS, compare_softmax, legacy_softmax, softmax_function
 
 
@@ -13,7 +13,7 @@ def python_linker():
     """Shapes and values are what these tests check, not the backend: PyTensor's Python linker
     runs the same graphs with no Numba compile (seconds per graph on a cold cache).
     A test about the backend names its mode."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

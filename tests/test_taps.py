@@ -13,7 +13,7 @@ import pytensor.tensor as pt
 import pytest
 
 from scanlab import ScanlabInputError, taps
-from scanlab.compiled import compile_count
+from scanlab.compiled import compile_count, on_python_linker
 from scanlab.explorer import output_text, render_outputs
 
 
@@ -22,7 +22,7 @@ def python_linker():
     """Steps, windows and values are what these tests check, not the backend: PyTensor's
     Python linker runs the same graphs with no Numba compile (seconds per graph when cold).
     A test about the backend names its mode."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytensor
 from pytensor.compile.executor import Function
@@ -32,6 +33,12 @@ def function(*args, **kwargs) -> Function:
 def compiled[**P, R](builder: Callable[P, R]) -> Callable[P, R]:
     """Memoise a builder that creates and compiles a graph (its arguments must be hashable)."""
     return functools.cache(builder)
+
+
+def on_python_linker() -> AbstractContextManager:
+    """PyTensor's Python linker and no C compiler, inside a `with` block: the setting most
+    chapters make for the whole page (`linker = "py"`, `cxx = ""`); nothing to compile."""
+    return pytensor.config.change_flags(linker="py", cxx="")
 
 
 def scan_loops(f: Function) -> list[str]:

@@ -39,7 +39,7 @@ from pytensor.compile.executor import Function
 
 from scanlab.announce import CellNote
 from scanlab.checks import ScanlabInputError, as_count, one_of
-from scanlab.compiled import function, scan_loops
+from scanlab.compiled import function, on_python_linker, scan_loops
 from scanlab.logp import arguments, check, forms, logp_function, way_name
 
 Computation = Literal["cumsum", "power", "recurrence"]
@@ -244,7 +244,7 @@ def build(
         ins, out = vectorised_graph(computation)
     if mode == PYTHON_LINKER:
         # not a named mode: the setting most of the book uses, with no C helpers either
-        with pytensor.config.change_flags(linker="py", cxx=""):
+        with on_python_linker():
             return function(ins, out, on_unused_input="ignore")
     return function(ins, out, mode=mode, on_unused_input="ignore")
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytensor
 import pytest
 
+from scanlab.compiled import on_python_linker
 from scanlab.explorer import render_outputs
 from scanlab.taps import (
     ar2,
@@ -30,7 +30,7 @@ from tests.conftest import page_text, stored_outputs
 @pytest.fixture(autouse=True, scope="module")
 def python_linker():
     """The page runs on PyTensor's Python linker; so do the functions these tests call."""
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
 
 

@@ -12,6 +12,7 @@ import pytest
 from pytensor.scan.op import Scan
 
 from scanlab import gradients
+from scanlab.compiled import on_python_linker
 from scanlab.gradients import (
     FULL,
     TRUNCATIONS,
@@ -34,7 +35,7 @@ def python_linker():
     """The page's own setting (the Python linker): its values, and no Numba compile."""
     for builder in MEMOISED:
         builder.cache_clear()
-    with pytensor.config.change_flags(linker="py", cxx=""):
+    with on_python_linker():
         yield
     for builder in MEMOISED:
         builder.cache_clear()
