@@ -415,11 +415,23 @@ class Driver:
             if style == "slider":
                 # noUiSlider ignores taps during its 300 ms move animation (after any key or
                 # tap); a reader's next click comes later, so wait for the animation to end.
-                control.locator(".noUi-state-tap").wait_for(state="detached", timeout=5000)
-                box = control.locator(".noUi-base").bounding_box()
-                n = len(self.spec.values[i])
-                x = box["x"] + 1 + (box["width"] - 2) * target / max(n - 1, 1)
-                self.page.mouse.click(x, box["y"] + box["height"] / 2)
+                # On a busy machine the animation can start after that check, and the tap is
+                # then ignored: a reader would tap again, so do we (the handle's value moves).
+                handle = control.locator(".noUi-handle")
+                before = handle.get_attribute("aria-valuenow")
+                for _ in range(5):
+                    control.locator(".noUi-state-tap").wait_for(state="detached", timeout=5000)
+                    box = control.locator(".noUi-base").bounding_box()
+                    n = len(self.spec.values[i])
+                    x = box["x"] + 1 + (box["width"] - 2) * target / max(n - 1, 1)
+                    self.page.mouse.click(x, box["y"] + box["height"] / 2)
+                    deadline = time.perf_counter() + 1.0
+                    while time.perf_counter() < deadline:
+                        if handle.get_attribute("aria-valuenow") != before:
+                            break
+                        time.sleep(0.02)
+                    if handle.get_attribute("aria-valuenow") != before:
+                        break
             elif style == "dropdown":
                 control.locator("select").select_option(index=target)
             elif style == "toggle":
