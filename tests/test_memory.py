@@ -19,6 +19,16 @@ K = 500
 FULL = (K + 1) * 200 * 8
 
 
+def test_allocated_text_is_a_bound_below_a_megabyte():
+    from scanlab.memory import allocated_text
+
+    assert allocated_text(80_008_000) == "80.0 MB"
+    assert allocated_text(8_500) == allocated_text(8_600) == "less than 10 KB"
+    assert allocated_text(10_000) == "less than 100 KB"
+    assert allocated_text(999_999) == "less than 1 MB"
+    assert allocated_text(96) == "less than 1 KB"
+
+
 def test_format_bytes():
     assert format_bytes(96) == "96 B"
     assert format_bytes(8_000) == "8.0 KB"

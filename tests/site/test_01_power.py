@@ -7,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from scanlab.memory import allocations, format_bytes, memory_use, resident_text
+from scanlab.memory import (
+    allocated_text,
+    allocations,
+    format_bytes,
+    memory_use,
+    resident_text,
+)
 from scanlab.power import describe_power, power, power_function
 from tests.conftest import page_text
 
@@ -33,7 +39,7 @@ def test_measured_allocations_and_peaks_appear(built_site: Path) -> None:
             for buffer in allocations(f, A_BIG, 10_000):
                 assert str(buffer) in text
             used = memory_use(f, A_BIG, 10_000)
-            allocated, resident = format_bytes(used.allocated), resident_text(used.resident)
+            allocated, resident = allocated_text(used.allocated), resident_text(used.resident)
             asked = "result[-1]" if keep == "last" else "result"
             assert f"pt.{init:9}  {asked:10}  {allocated:>23}  {resident}" in text
     assert "allocated (tracemalloc)" in text and "resident (peak RSS growth)" in text
