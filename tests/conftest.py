@@ -8,8 +8,9 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -36,6 +37,57 @@ def toc_pages() -> list[str]:
     for part in toc.get("parts", []):
         walk(part.get("chapters", []))
     return pages
+
+
+# How `make test` spreads work over its workers (pytest-xdist, --dist loadfile). A file runs
+# whole on one worker, in order (a notebook's cells share one kernel under nbval; a module's
+# tests share compiled functions), except the browser tests, which run per page: a page's
+# tests (its Chinese glyphs, then its explorers) share one opened page on one worker
+# (the `visit` fixture). Not --dist loadgroup: pytest-xdist 3.8 marks groups by rewriting
+# item._nodeid, which pytest 9 no longer reads.
+PER_PAGE = ("tests/browser/test_cjk_font.py", "tests/browser/test_explorers.py")
+# The longest units start first, so that no long one is left running alone at the end
+# (measured warm on 2 cores: the JupyterLab test 19 s, the site build 9 s that every site and
+# browser test waits for, the progress test 14 s, notebooks 5-12 s). Then collection order.
+FIRST = (
+    "tests/lab/test_lab.py",
+    "tests/site/test_site.py",
+    "tests/test_explorer.py",
+    "chapters/10-pymc.ipynb",
+    "chapters/08-when-to-scan.ipynb",
+    "chapters/07-gradients.ipynb",
+)
+
+
+def _unit(nodeid: str) -> str:
+    """The scheduling unit of a test: its file, or for a browser test its page."""
+    path = nodeid.split("::", 1)[0]
+    page = re.search(r"\[([^\]]+)\]$", nodeid)
+    return f"page {page.group(1)}" if path in PER_PAGE and page else path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Units in FIRST's order, then the rest in collection order, a unit's tests together
+    # (on every worker alike: xdist checks that they all collected the same list).
+    first = {path: rank for rank, path in enumerate(FIRST)}
+    seen: dict[str, int] = {}
+    for item in items:
+        seen.setdefault(_unit(item.nodeid), len(seen))
+    items.sort(key=lambda item: (first.get(u := _unit(item.nodeid), len(first)), seen[u]))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    config.option.loadscopereorder = False  # keep the order above (xdist: most tests first)
+
+    class ByFileBrowserByPage(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit(nodeid)
+
+    return ByFileBrowserByPage(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +146,31 @@ def browser() -> Iterator[object]:
     require_browser()
     with launch() as chromium:
         yield chromium
+
+
+@pytest.fixture(scope="session")
+def visit(browser: Any, site_url: str, built_site: Path) -> Iterator[Callable[[str], Any]]:
+    """Open a built page in Chromium once for every browser test that reads it, in turn.
+
+    `visit("chapters/01-power")` returns the open page (tests/browser/chromium.py: Visit),
+    loaded, its explorers drawn and fonts ready, watched from before it loaded. The last
+    page stays open for the next test that asks for it; asking for another closes it.
+    """
+    from tests.browser.chromium import open_visit
+
+    current: list[Any] = []
+
+    def open_page(name: str) -> Any:
+        if current and current[0].name == name:
+            return current[0]
+        while current:
+            current.pop().context.close()
+        current.append(open_visit(browser, site_url, built_site, name))
+        return current[0]
+
+    yield open_page
+    while current:
+        current.pop().context.close()
 
 
 def page_text(site: Path, page: str) -> str:

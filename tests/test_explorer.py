@@ -409,11 +409,11 @@ def test_slow_explorer_outside_a_kernel_shows_no_progress(monkeypatch, capsys) -
 
 _PROGRESS_NOTEBOOK = [
     "import importlib\nimport time\n\nfrom scanlab import Choice, explorer\n\n"
-    "importlib.import_module('scanlab.explorer').PROGRESS_AFTER_S = 0.3\n\n\n"
-    "def slow(k):\n    time.sleep(1.0 if k == 0 else 0.02)  # one slow setting first\n"
+    "importlib.import_module('scanlab.explorer').PROGRESS_AFTER_S = 0.1\n\n\n"
+    "def slow(k):\n    time.sleep(0.4 if k == 0 else 0.01)  # one slow setting first\n"
     "    return f'k={k}'\n\n\n"
     "def fast(k):\n    return f'k={k}'",
-    "explorer(slow, Choice('k', range(20)))",  # 1.4 s: progress shown, then removed
+    "explorer(slow, Choice('k', range(20)))",  # 0.6 s: progress shown, then removed
     "print('shown first')\nexplorer(slow, Choice('k', range(20)))",  # no progress: keeps print
     "explorer(fast, Choice('k', range(3)))",  # fast: no progress at all
 ]

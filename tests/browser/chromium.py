@@ -43,6 +43,15 @@ LAUNCH_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
+def screenshot_path(name: str) -> Path | None:
+    """Where a test saves a screenshot for a person to look at, or None: off unless
+    SCANLAB_SCREENSHOTS=1 (a full-page one takes ~2 s; no test reads them back)."""
+    if os.environ.get("SCANLAB_SCREENSHOTS", "") not in ("1", "true"):
+        return None
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name.replace('/', '_')}.png"
+
+
 def chromium_path() -> str | None:
     """Debian's Chromium (or $SCANLAB_CHROMIUM), if installed."""
     candidates = [os.environ.get("SCANLAB_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
@@ -141,6 +150,41 @@ def watch(context: Any, page: Any) -> Watch:
         lambda route: route.abort(),
     )
     return seen
+
+
+@dataclass
+class Visit:
+    """A built page open in Chromium: what it did (`seen`) and the CJK font slices it fetched."""
+
+    name: str
+    context: Any
+    page: Any
+    seen: Watch
+    fonts: dict[str, int]  # Noto Sans SC slice URL -> bytes
+
+
+def open_visit(browser: Any, site_url: str, site: Path, name: str) -> Visit:
+    """Open page `name` of the built `site` (served at `site_url`) as a reader would."""
+    html = (site / f"{name}.html").read_text("utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    visit = Visit(name, context, page, watch(context, page), {})
+
+    def on_response(response: Any) -> None:
+        if response.url.endswith(".woff2") and "noto-sans-sc" in response.url:
+            visit.fonts[response.url] = len(response.body())
+
+    page.on("response", on_response)
+    try:
+        page.goto(f"{site_url}/{name}.html", wait_until="load")
+        if count := expected_explorers(html):
+            wait_for_explorers(page, count)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+    except BaseException:
+        context.close()
+        raise
+    return visit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +385,15 @@ def shown(explorer: Any) -> list[dict]:
     return explorer.evaluate(SHOWN_JS)
 
 
+CURRENT_JS = """(ex, styles) => [...ex.querySelectorAll('.scanlab-control')].map((c, i) => {
+  if (styles[i] === 'slider')
+    return Math.round(parseFloat(c.querySelector('.noUi-handle').getAttribute('aria-valuenow')));
+  if (styles[i] === 'dropdown') return c.querySelector('select').selectedIndex;
+  if (styles[i] === 'toggle')
+    return [...c.querySelectorAll('button')].findIndex(b => b.classList.contains('mod-active'));
+  return [...c.querySelectorAll('input[type=radio]')].findIndex(r => r.checked);
+})"""
+
 _STYLE_CLASSES = {
     "slider": "widget-slider",
     "dropdown": "widget-dropdown",
@@ -388,6 +441,10 @@ class Driver:
         return control.locator("input[type=radio]").evaluate_all(
             "rs => rs.findIndex(r => r.checked)"
         )
+
+    def current_all(self) -> list[int]:
+        """The option index every control shows, read from the DOM in one call."""
+        return self.explorer.evaluate(CURRENT_JS, self.spec.styles)
 
     def move(self, i: int, target: int, method: str) -> None:
         """Set control i to option `target` by 'keyboard' or 'click'."""

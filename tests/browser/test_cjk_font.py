@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.chromium import ARTIFACTS, watch
+from tests.browser.chromium import screenshot_path
 from tests.conftest import page_text, toc_pages
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -84,61 +84,47 @@ def test_the_book_quotes_chinese(built_site: Path) -> None:
 
 @pytest.mark.parametrize("page_name", toc_pages())
 def test_chinese_draws_with_the_sites_own_font(
-    browser: Any, site_url: str, built_site: Path, page_name: str
+    visit: Any, built_site: Path, page_name: str
 ) -> None:
     if not CJK.search(page_text(built_site, page_name)):
         pytest.skip(f"{page_name} has no Chinese text")
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    seen = watch(context, page)
-    fonts: dict[str, int] = {}  # Noto Sans SC slices fetched: url -> bytes
-
-    def on_response(response: Any) -> None:
-        if response.url.endswith(".woff2") and "noto-sans-sc" in response.url:
-            fonts[response.url] = len(response.body())
-
-    page.on("response", on_response)
-    try:
-        page.goto(f"{site_url}/{page_name}.html", wait_until="load")
-        page.wait_for_load_state("networkidle")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        # The prose (article body), not widget outputs: the quotes a reader reads.
-        holders = page.locator(
-            "article p, article td, article th, article li, article h1, article h2"
-        ).filter(has_text=CJK)
-        count = holders.count()
-        assert count, f"{page_name}: no prose element with Chinese text found"
-        checked = 0
-        for i in range(min(count, 6)):
-            el = holders.nth(i)
-            chars = list(dict.fromkeys(CJK.findall(el.inner_text())))
-            if len(chars) < 2:
-                continue
-            result = page.evaluate(DRAW, [el.element_handle(), chars[0], chars[1]])
-            # As laid out on the page, not only in a fresh canvas.
-            narrow = {ch: round(w, 2) for ch, w in el.evaluate(LAID_OUT_WIDTHS).items()
-                      if w < 0.9}
-            assert not narrow, (
-                f"{page_name}: {narrow} laid out narrower than one em (empty boxes) in "
-                f"{el.inner_text()[:40]!r}"
-            )
-            assert result["differ"], (
-                f"{page_name}: {chars[0]!r} and {chars[1]!r} draw the same (empty boxes) with "
-                f"{result['font']}"
-            )
-            assert result["loaded"] > 0, f"{page_name}: no Noto Sans SC slice loaded"
-            checked += 1
-        assert checked, f"{page_name}: no element with two different Chinese characters"
-        assert fonts, f"{page_name}: no Noto Sans SC slice was fetched"
-        # From the site itself (watch() fails the test on any other host).
-        assert all("/_static/vendor/fonts/files/" in url for url in fonts), sorted(fonts)
-        total = sum(fonts.values())
-        assert total <= FONT_BUDGET, f"{page_name} fetched {total} bytes of font slices"
-        assert not seen.problems(), "\n".join(seen.problems())
-        ARTIFACTS.mkdir(exist_ok=True)
-        holders.first.screenshot(path=str(ARTIFACTS / f"cjk_{page_name.replace('/', '_')}.png"))
-    finally:
-        context.close()
+    opened = visit(page_name)  # loaded, fonts ready (tests/browser/chromium.py: open_visit)
+    page = opened.page
+    # The prose (article body), not widget outputs: the quotes a reader reads.
+    holders = page.locator(
+        "article p, article td, article th, article li, article h1, article h2"
+    ).filter(has_text=CJK)
+    count = holders.count()
+    assert count, f"{page_name}: no prose element with Chinese text found"
+    checked = 0
+    for i in range(min(count, 6)):
+        el = holders.nth(i)
+        chars = list(dict.fromkeys(CJK.findall(el.inner_text())))
+        if len(chars) < 2:
+            continue
+        result = page.evaluate(DRAW, [el.element_handle(), chars[0], chars[1]])
+        # As laid out on the page, not only in a fresh canvas.
+        narrow = {ch: round(w, 2) for ch, w in el.evaluate(LAID_OUT_WIDTHS).items() if w < 0.9}
+        assert not narrow, (
+            f"{page_name}: {narrow} laid out narrower than one em (empty boxes) in "
+            f"{el.inner_text()[:40]!r}"
+        )
+        assert result["differ"], (
+            f"{page_name}: {chars[0]!r} and {chars[1]!r} draw the same (empty boxes) with "
+            f"{result['font']}"
+        )
+        assert result["loaded"] > 0, f"{page_name}: no Noto Sans SC slice loaded"
+        checked += 1
+    assert checked, f"{page_name}: no element with two different Chinese characters"
+    fonts = opened.fonts
+    assert fonts, f"{page_name}: no Noto Sans SC slice was fetched"
+    # From the site itself (watch() fails the test on any other host).
+    assert all("/_static/vendor/fonts/files/" in url for url in fonts), sorted(fonts)
+    total = sum(fonts.values())
+    assert total <= FONT_BUDGET, f"{page_name} fetched {total} bytes of font slices"
+    assert not opened.seen.problems(), "\n".join(opened.seen.problems())
+    if shot := screenshot_path(f"cjk_{page_name}"):
+        holders.first.screenshot(path=str(shot))
 
 
 def test_this_machine_has_no_system_cjk_font_in_ci() -> None:

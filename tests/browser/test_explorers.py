@@ -16,17 +16,15 @@ import pytest
 
 from scanlab.explorer import render_outputs
 from tests.browser.chromium import (
-    ARTIFACTS,
     Driver,
     Spec,
     StoredExplorer,
     expected_explorers,
     expected_view,
+    screenshot_path,
     stored_explorers,
     stored_images,
-    wait_for_explorers,
     walk,
-    watch,
     widget_state_bytes,
 )
 from tests.conftest import toc_pages
@@ -76,9 +74,10 @@ def _check_explorer(
             assert shown_pngs == stored_images(stored.outputs(driver.index)), (
                 f"{where}: after {step}, the figure shown is not the one stored for {setting}"
             )
+        shows = driver.current_all()
         for i in range(len(spec.names)):
-            assert driver.current(i) == driver.index[i], (
-                f"{where}: control {spec.names[i]!r} shows option {driver.current(i)}, "
+            assert shows[i] == driver.index[i], (
+                f"{where}: control {spec.names[i]!r} shows option {shows[i]}, "
                 f"expected {driver.index[i]} after {step}"
             )
 
@@ -97,43 +96,34 @@ def _check_explorer(
     return checked
 
 
-@pytest.mark.timeout(1800)  # the first call of each scanlab graph compiles with Numba
 @pytest.mark.parametrize("page_name", toc_pages())
 def test_page_explorers_work_without_a_kernel(
-    browser: Any, site_url: str, built_site: Path, page_name: str
+    visit: Any, built_site: Path, page_name: str
 ) -> None:
     html = (built_site / f"{page_name}.html").read_text("utf-8")
     count = expected_explorers(html)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    seen = watch(context, page)
-    try:
-        page.goto(f"{site_url}/{page_name}.html", wait_until="load")
-        if count:
-            wait_for_explorers(page, count)
-        page.wait_for_load_state("networkidle")
-        explorers = page.locator(".scanlab-explorer").all()
-        assert len(explorers) == count, f"{page_name}: {len(explorers)} explorers, want {count}"
-        stored = stored_explorers(html)
-        assert len(stored) == count
-        for n, (explorer, saved) in enumerate(zip(explorers, stored, strict=True), start=1):
-            explorer.scroll_into_view_if_needed()
-            assert "jupyter-widgets-disconnected" in (explorer.get_attribute("class") or ""), (
-                "the static site should mark widget views disconnected (book.css relies on it)"
-            )
-            spec = Spec.parse(explorer.locator(".scanlab-spec").get_attribute("data-spec"))
-            where = f"{page_name} explorer {n} ({spec.render_name})"
-            _check_explorer(page, explorer, spec, saved, where)
-            if spec.free or explorer.locator(".scanlab-live-only").count():
-                # kernel-only inputs hidden, the note shown instead
-                assert explorer.locator(".scanlab-live-only").is_hidden(), where
-                assert explorer.locator(".scanlab-static-only").is_visible(), where
-        ARTIFACTS.mkdir(exist_ok=True)
+    opened = visit(page_name)  # loaded, explorers drawn (tests/browser/chromium.py: open_visit)
+    page = opened.page
+    explorers = page.locator(".scanlab-explorer").all()
+    assert len(explorers) == count, f"{page_name}: {len(explorers)} explorers, want {count}"
+    stored = stored_explorers(html)
+    assert len(stored) == count
+    for n, (explorer, saved) in enumerate(zip(explorers, stored, strict=True), start=1):
+        explorer.scroll_into_view_if_needed()
+        assert "jupyter-widgets-disconnected" in (explorer.get_attribute("class") or ""), (
+            "the static site should mark widget views disconnected (book.css relies on it)"
+        )
+        spec = Spec.parse(explorer.locator(".scanlab-spec").get_attribute("data-spec"))
+        where = f"{page_name} explorer {n} ({spec.render_name})"
+        _check_explorer(page, explorer, spec, saved, where)
+        if spec.free or explorer.locator(".scanlab-live-only").count():
+            # kernel-only inputs hidden, the note shown instead
+            assert explorer.locator(".scanlab-live-only").is_hidden(), where
+            assert explorer.locator(".scanlab-static-only").is_visible(), where
+    if shot := screenshot_path(page_name):
         page.evaluate("document.activeElement?.blur(); window.scrollTo(0, 0)")
-        page.screenshot(path=str(ARTIFACTS / f"{page_name.replace('/', '_')}.png"), full_page=True)
-        assert not seen.problems(), f"{page_name}:\n" + "\n".join(seen.problems())
-    finally:
-        context.close()
+        page.screenshot(path=str(shot), full_page=True)
+    assert not opened.seen.problems(), f"{page_name}:\n" + "\n".join(opened.seen.problems())
 
 
 @pytest.mark.parametrize("page_name", toc_pages())

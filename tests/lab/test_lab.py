@@ -28,11 +28,11 @@ import pytest
 
 from scanlab.explorer import normalise_space, render_outputs
 from tests.browser.chromium import (
-    ARTIFACTS,
     ROOT,
     Driver,
     Spec,
     expected_view,
+    screenshot_path,
     watch,
 )
 
@@ -196,8 +196,8 @@ def test_chapter_1_explorer_is_live_in_jupyterlab(tmp_path: Path, browser: Any) 
             if spec.free:
                 _check_free_inputs(page, explorer, render)
 
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "lab-01-power.png"))
+        if shot := screenshot_path("lab-01-power"):
+            page.screenshot(path=str(shot))
         assert not seen.page_errors, seen.page_errors
         assert not seen.foreign_requests, seen.foreign_requests
 
