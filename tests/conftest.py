@@ -76,6 +76,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: (first.get(u := _unit(item.nodeid), len(first)), seen[u]))
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist may not be loaded (-p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     if config.getvalue("dist") != "loadfile":
         return None

@@ -380,6 +380,18 @@ SHOWN_JS = """ex => {
 }"""
 
 
+# The same view as SHOWN_JS, true once it shows `text` (whitespace runs collapsed, as
+# scanlab.explorer.normalise_space does) and `images` images, in one output.
+SHOWN_MATCHES_JS = """([ex, text, images]) => {
+  const outs = [...ex.querySelectorAll('.widget-output')].filter(
+      o => !o.closest('.scanlab-live-only') && o.offsetParent !== null);
+  if (outs.length !== 1) return false;
+  const imgs = [...outs[0].querySelectorAll('img')].filter(
+      i => i.complete && i.naturalWidth > 0 && i.offsetParent !== null);
+  return imgs.length === images && outs[0].innerText.replace(/\\s+/g, ' ').trim() === text;
+}"""
+
+
 def shown(explorer: Any) -> list[dict]:
     """What the explorer shows now: one entry per visible output widget."""
     return explorer.evaluate(SHOWN_JS)
@@ -482,13 +494,16 @@ class Driver:
                     n = len(self.spec.values[i])
                     x = box["x"] + 1 + (box["width"] - 2) * target / max(n - 1, 1)
                     self.page.mouse.click(x, box["y"] + box["height"] / 2)
-                    deadline = time.perf_counter() + 1.0
-                    while time.perf_counter() < deadline:
-                        if handle.get_attribute("aria-valuenow") != before:
-                            break
-                        time.sleep(0.02)
-                    if handle.get_attribute("aria-valuenow") != before:
+                    try:
+                        self.page.wait_for_function(
+                            "([h, v]) => h.getAttribute('aria-valuenow') !== v",
+                            arg=[handle.element_handle(), before],
+                            timeout=1000,
+                        )
                         break
+                    except Exception as exc:  # the tap was ignored: tap again
+                        if type(exc).__name__ != "TimeoutError":
+                            raise
             elif style == "dropdown":
                 control.locator("select").select_option(index=target)
             elif style == "toggle":
@@ -502,25 +517,24 @@ class Driver:
     def wait_until_shown(
         self, want: tuple[str, int], timeout_s: float = 20.0
     ) -> tuple[list[dict], float]:
-        """Poll until the shown output matches `want`; return (last view, seconds waited).
+        """Wait until the shown output matches `want`; return (last view, seconds waited).
 
-        The wait is generous: under `make test` two workers keep both cores busy, and Chromium
-        can then take seconds to redraw (seen once at 5 s); a wrong output still fails.
+        The browser polls (every animation frame, no round trip to Python per poll); the
+        caller then compares the view it returns exactly. The wait is generous: under `make
+        test` two workers keep both cores busy, and Chromium can then take seconds to redraw
+        (seen once at 5 s); a wrong output still fails, after the wait.
         """
-        from scanlab.explorer import normalise_space
-
         start = time.perf_counter()
-        while True:
-            view = shown(self.explorer)
-            if (
-                len(view) == 1
-                and normalise_space(view[0]["text"]) == want[0]
-                and view[0]["images"] == want[1]
-            ):
-                return view, time.perf_counter() - start
-            if time.perf_counter() - start > timeout_s:
-                return view, time.perf_counter() - start
-            time.sleep(0.01)
+        try:
+            self.page.wait_for_function(
+                SHOWN_MATCHES_JS,
+                arg=[self.explorer.element_handle(), want[0], want[1]],
+                timeout=timeout_s * 1000,
+            )
+        except Exception as exc:  # a timeout: the caller reports what is shown instead
+            if type(exc).__name__ != "TimeoutError":
+                raise
+        return shown(self.explorer), time.perf_counter() - start
 
 
 def walk(spec: Spec, max_full: int = 24, extra: int = 6, seed: int = 0) -> list[tuple[int, int]]:
