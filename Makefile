@@ -20,6 +20,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# jsonschema imports rfc3987-syntax whenever it is installed (jupyter-events pulls it in),
+	# and it builds a grammar on import: 2 s in every process that reads a notebook (pytest and
+	# each of its workers, the site build, jupyter lab). Nothing here validates IRIs.
+	$(BIN)/python -m pip uninstall --quiet -y rfc3987-syntax
 	touch $@
 
 # The site serves the widget manager, require.js, MathJax and its CJK font itself: copied from the

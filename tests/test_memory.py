@@ -169,7 +169,7 @@ def test_resident_growth_tells_reserved_from_written():
 
 def test_memory_use_reads_both_figures_on_the_same_calls():
     # Chapter 1's table: the same four rows peak_bytes and resident_growth give one by one.
-    from scanlab.memory import resident_text
+    from scanlab.memory import allocated_text, resident_text
 
     rows = {
         (init, keep): memory_use(power_function(init, keep), A_BIG, K_BIG)
@@ -187,7 +187,11 @@ def test_memory_use_reads_both_figures_on_the_same_calls():
     # result[-1] from ones(A.shape): one vector, and reading /proc is not counted in it.
     one = rows["ones", "last"]
     assert 1000 * 8 <= one.allocated < 2 * 1000 * 8 and one.resident < 5e6
-    assert one.allocated == peak_bytes(power_function("ones", "last"), A_BIG, K_BIG, samples=3)
+    # The same figure peak_bytes reads, up to the few hundred bytes of Python objects a call
+    # creates, which vary between calls (8548 vs 8592 B seen): equal as chapter 1 prints it.
+    again = peak_bytes(power_function("ones", "last"), A_BIG, K_BIG, samples=3)
+    assert one.allocated == pytest.approx(again, abs=1000)
+    assert allocated_text(one.allocated) == allocated_text(again) == "less than 10 KB"
 
 
 def test_memory_use_keeps_the_smallest_sample_of_each():
