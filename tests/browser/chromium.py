@@ -179,7 +179,8 @@ def open_visit(browser: Any, site_url: str, site: Path, name: str) -> Visit:
         page.goto(f"{site_url}/{name}.html", wait_until="load")
         if count := expected_explorers(html):
             wait_for_explorers(page, count)
-        page.wait_for_load_state("networkidle")
+        # Not "networkidle" (500 ms of quiet per page): what loads later is still watched
+        # while the page stays open for its tests.
         page.evaluate("document.fonts.ready.then(() => true)")
     except BaseException:
         context.close()

@@ -66,6 +66,21 @@ LAID_OUT_WIDTHS = """
 """
 
 
+# Both checks on the first six elements, in one call: for each, its text, its first two
+# different Chinese characters, whether they draw differently, and the laid-out widths.
+CHECK_ELEMENTS = f"""
+(els) => {{
+  const draw = {DRAW.strip()};
+  const widths = {LAID_OUT_WIDTHS.strip()};
+  return els.slice(0, 6).map((el) => {{
+    const chars = [...new Set(el.innerText.match(/[\u4e00-\u9fff]/g) || [])];
+    const drawn = chars.length < 2 ? null : draw([el, chars[0], chars[1]]);
+    return {{text: el.innerText, chars, drawn, widths: widths(el)}};
+  }});
+}}
+"""
+
+
 def cjk_pages(site: Path) -> list[str]:
     return [p for p in toc_pages() if CJK.search(page_text(site, p))]
 
@@ -94,20 +109,17 @@ def test_chinese_draws_with_the_sites_own_font(
     holders = page.locator(
         "article p, article td, article th, article li, article h1, article h2"
     ).filter(has_text=CJK)
-    count = holders.count()
-    assert count, f"{page_name}: no prose element with Chinese text found"
+    assert holders.count(), f"{page_name}: no prose element with Chinese text found"
     checked = 0
-    for i in range(min(count, 6)):
-        el = holders.nth(i)
-        chars = list(dict.fromkeys(CJK.findall(el.inner_text())))
-        if len(chars) < 2:
+    for element in holders.evaluate_all(CHECK_ELEMENTS):
+        if element["drawn"] is None:  # fewer than two different characters
             continue
-        result = page.evaluate(DRAW, [el.element_handle(), chars[0], chars[1]])
+        chars, result = element["chars"], element["drawn"]
         # As laid out on the page, not only in a fresh canvas.
-        narrow = {ch: round(w, 2) for ch, w in el.evaluate(LAID_OUT_WIDTHS).items() if w < 0.9}
+        narrow = {ch: round(w, 2) for ch, w in element["widths"].items() if w < 0.9}
         assert not narrow, (
             f"{page_name}: {narrow} laid out narrower than one em (empty boxes) in "
-            f"{el.inner_text()[:40]!r}"
+            f"{element['text'][:40]!r}"
         )
         assert result["differ"], (
             f"{page_name}: {chars[0]!r} and {chars[1]!r} draw the same (empty boxes) with "
