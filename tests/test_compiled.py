@@ -55,6 +55,23 @@ def test_compiled_builds_once_per_argument_tuple() -> None:
     np.testing.assert_allclose(doubler(3)(np.array([1.0])), [3.0])
 
 
+def test_compiled_keeps_one_function_per_backend_setting() -> None:
+    @compiled
+    def tripler():
+        x = pt.vector("x")
+        return function([x], x * 3)
+
+    default = tripler()
+    with on_python_linker():
+        python = tripler()
+        assert tripler() is python  # memoised within the setting
+    assert python is not default and tripler() is default
+    assert type(python.maker.linker).__name__ == "PerformLinker"
+    assert type(default.maker.linker).__name__ != "PerformLinker"
+    tripler.cache_clear()
+    assert tripler() is not default
+
+
 def test_on_python_linker_sets_and_restores_the_page_setting() -> None:
     x = pt.vector("x")
     with on_python_linker():

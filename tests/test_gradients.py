@@ -10,7 +10,6 @@ import numpy as np
 import pytensor
 import pytest
 
-from scanlab import gradients
 from scanlab.checks import ScanlabInputError
 from scanlab.compiled import compile_count, on_python_linker, scan_loops
 from scanlab.gradients import (
@@ -36,19 +35,13 @@ from scanlab.power import power_function
 from scanlab.rnn import PARAM_NAMES, RNNSizes, rnn_weights
 
 A = np.array([0.5, 1.0, 2.0, -1.5])
-MEMOISED = (gradients.power_gradient_function, gradients.truncated_gradient_function,
-            gradients.rnn_loss_function, gradients.bptt_function)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def python_linker():
-    """Chapter 7's setting for this module; compiled functions neither leak in nor out."""
-    for builder in MEMOISED:
-        builder.cache_clear()
+    """Chapter 7's setting for this module (scanlab memoises per backend setting)."""
     with on_python_linker():
         yield
-    for builder in MEMOISED:
-        builder.cache_clear()
 
 
 def _built_for(linker: str, builder, *args):

@@ -32,12 +32,6 @@ from scanlab.polynomial import (
 
 # Read at import, before any fixture changes them: PyTensor's default backend (Numba).
 DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
-MEMOISED = (
-    polynomial_function,
-    steps_function,
-    polynomial_n_steps_function,
-    running_total_function,
-)
 
 
 @pytest.fixture(autouse=True)
@@ -45,16 +39,12 @@ def backend(request):
     """Values are what most of these tests check, not the backend: PyTensor's Python linker runs
     the same graphs with no Numba compile (seconds per graph on a cold cache). A test about
     the default backend (the loop it reads past, its rewrites) asks for `default_backend`.
-    scanlab memoises compiled functions per process, so none may cross from one to the other."""
-    for builder in MEMOISED:
-        builder.cache_clear()
+    scanlab memoises compiled functions per backend setting, so none crosses between them."""
     python = {"linker": "py", "cxx": ""}
     with pytensor.config.change_flags(
         **(DEFAULT_BACKEND if "default_backend" in request.fixturenames else python)
     ):
         yield
-    for builder in MEMOISED:
-        builder.cache_clear()
 
 
 @pytest.fixture

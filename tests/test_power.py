@@ -15,14 +15,12 @@ def backend(request):
     """Values are what most of these tests check, not the backend: PyTensor's Python linker runs
     the same graphs with no Numba compile (seconds per graph on a cold cache). A test about
     the default backend (its buffers, its silent results) asks for `default_backend`.
-    scanlab memoises compiled functions per process, so none may cross from one to the other."""
-    power_function.cache_clear()
+    scanlab memoises compiled functions per backend setting, so none crosses between them."""
     python = {"linker": "py", "cxx": ""}
     with pytensor.config.change_flags(
         **(DEFAULT_BACKEND if "default_backend" in request.fixturenames else python)
     ):
         yield
-    power_function.cache_clear()
 
 
 @pytest.fixture

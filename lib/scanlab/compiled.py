@@ -30,9 +30,30 @@ def function(*args, **kwargs) -> Function:
     return pytensor.function(*args, **kwargs)
 
 
+def backend_setting() -> tuple[str, str, str]:
+    """The settings that decide how a graph compiles: (mode, linker, cxx)."""
+    config = pytensor.config
+    return (str(config.mode), str(config.linker), str(config.cxx))
+
+
 def compiled[**P, R](builder: Callable[P, R]) -> Callable[P, R]:
-    """Memoise a builder that creates and compiles a graph (its arguments must be hashable)."""
-    return functools.cache(builder)
+    """Memoise a builder that creates and compiles a graph (its arguments must be hashable).
+
+    One function per argument tuple *and backend setting*: a page that sets the Python
+    linker, or a `with on_python_linker():` block, never gets a function compiled for Numba
+    (or the other way round). `cache_clear()` empties the memo.
+    """
+    memo: dict[tuple, R] = {}
+
+    @functools.wraps(builder)
+    def build(*args: P.args, **kwargs: P.kwargs) -> R:
+        key = (backend_setting(), args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = builder(*args, **kwargs)
+        return memo[key]
+
+    build.cache_clear = memo.clear  # type: ignore[attr-defined]
+    return build
 
 
 def on_python_linker() -> AbstractContextManager:

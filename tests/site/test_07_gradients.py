@@ -11,7 +11,6 @@ import pytensor
 import pytest
 from pytensor.scan.op import Scan
 
-from scanlab import gradients
 from scanlab.compiled import on_python_linker
 from scanlab.gradients import (
     FULL,
@@ -26,19 +25,12 @@ from scanlab.memory import format_bytes, largest_first, scan_buffers
 from scanlab.power import power_function
 from scanlab.rnn import RNNSizes, rnn_weights
 
-MEMOISED = (gradients.power_gradient_function, gradients.truncated_gradient_function,
-            gradients.rnn_loss_function, gradients.bptt_function)
-
 
 @pytest.fixture(scope="module", autouse=True)
 def python_linker():
     """The page's own setting (the Python linker): its values, and no Numba compile."""
-    for builder in MEMOISED:
-        builder.cache_clear()
     with on_python_linker():
         yield
-    for builder in MEMOISED:
-        builder.cache_clear()
 
 
 ROLE = {"untraced sit-sot": "latest prior result", "sit-sot": "prior results",
