@@ -264,9 +264,9 @@ def memory_use(f: Function, *args, repeat: int = 2, samples: int = 3) -> MemoryU
 def allocated_text(nbytes: float) -> str:
     """A stable reading of `memory_use(...).allocated`: '80.0 MB', or 'less than 10 KB'.
 
-    Below 1 MB the peak also counts the Python objects a call creates, which vary by a few
-    hundred bytes between processes (8.5 KB in one, 8.6 KB in another for the same call), so
-    it is printed as a bound: less than the next power of ten.
+    Below 1 MB the peak also counts the Python objects a call creates, which vary slightly
+    between calls and processes (8548 and 8592 bytes seen for the same call), so it is
+    printed as a bound: less than the next power of ten.
     """
     if nbytes >= 1e6:
         return format_bytes(nbytes)
