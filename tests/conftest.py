@@ -189,7 +189,7 @@ def stored_outputs(site: Path, page: str) -> list[dict]:
     return [out for model in state.values() for out in model["state"].get("outputs", [])]
 
 
-CODE_COLUMN = 67  # characters: a longer line scrolls sideways in the page's code column
+CODE_COLUMN = 68  # characters: a longer line scrolls sideways in the page's code column
 
 
 def html_text(fragment: str) -> str:

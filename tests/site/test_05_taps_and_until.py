@@ -88,7 +88,7 @@ def test_exercise_answers_appear(built_site: Path) -> None:
 
 def test_loops_behind_the_rules_are_shown(built_site: Path) -> None:
     text = _words(built_site)
-    assert "if abs(x_new - x) < tol: # checked after the step, as until is" in text
+    assert "# checked after the step, as until is if abs(x_new - x) < tol:" in text
     assert "def window_reach(taps: Sequence[int]) -> tuple[int, int]:" in text
     assert "def window_indices(" in text
     # the AR(2) three-questions table and the taps shape rule

@@ -12,7 +12,7 @@ from scanlab.compiled import scan_loops
 from scanlab.logp import forms, logp_function, way_name
 from scanlab.performance import Benchmark, backends, build, scan_graph
 from scanlab.source import source_of
-from tests.conftest import CODE_COLUMN, page_text, raw_html, visible_code_lines
+from tests.conftest import page_text
 
 
 def _page(site: Path) -> str:
@@ -120,13 +120,6 @@ def test_timing_runs_are_announced_before_they_start(built_site: Path) -> None:
     # demos that time nothing use the Python linker, and say so
     assert text.count("# times nothing: PyTensor's Python linker") == 2
     assert text.count('with pytensor.config.change_flags(linker="py", cxx=""):') == 2
-
-
-def test_visible_code_fits_the_code_column(built_site: Path) -> None:
-    lines = visible_code_lines(raw_html(built_site, "chapters/08-when-to-scan"))
-    assert any("watch = CacheWatch.start()" in line for line in lines)
-    for line in lines:
-        assert len(line) <= CODE_COLUMN, line
 
 
 def test_backends_include_the_python_linker(built_site: Path) -> None:

@@ -11,12 +11,10 @@ import pytest
 from scanlab import autoregressive as ar
 from scanlab.explorer import render_outputs
 from tests.conftest import (
-    CODE_COLUMN,
     html_text,
     page_text,
     raw_html,
     stored_outputs,
-    visible_code_lines,
 )
 
 PAGE = "chapters/10-pymc"
@@ -106,6 +104,3 @@ def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
     assert re.search(r"from scanlab\.machine import CacheWatch", text)
 
 
-def test_visible_code_fits_the_code_column(built_site: Path) -> None:
-    for line in visible_code_lines(raw_html(built_site, PAGE)):
-        assert len(line) <= CODE_COLUMN, line

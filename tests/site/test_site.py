@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import toc_pages
+from tests.conftest import CODE_COLUMN, raw_html, toc_pages, visible_code_lines
 
 EXTERNAL = re.compile(
     r"""<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*["']((?:https?:)?//[^"']+)""",
@@ -18,6 +18,14 @@ EXTERNAL = re.compile(
 @pytest.mark.parametrize("page", toc_pages())
 def test_page_exists(built_site: Path, page: str) -> None:
     assert (built_site / f"{page}.html").is_file(), f"{page} is in _toc.yml but was not built"
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if "/0" in p or "appendix" in p])
+def test_visible_code_fits_the_code_column(built_site: Path, page: str) -> None:
+    lines = visible_code_lines(raw_html(built_site, page))
+    assert lines, f"{page}: no code cell found (has the theme's markup changed?)"
+    wide = [line for line in lines if len(line) > CODE_COLUMN]
+    assert not wide, f"{page}: {len(wide)} code lines scroll sideways, e.g. {wide[0]!r}"
 
 
 def _html_files(site: Path) -> list[Path]:
