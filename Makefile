@@ -54,11 +54,14 @@ test: env vendor
 	$(BIN)/python -m ruff check lib tests benchmarks chapters _ext
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
-# Re-run every chapter and store its outputs (what nbval then checks).
+# Re-run every chapter and store its outputs (what nbval then checks). A cell's printed text can
+# arrive in pieces; the second pass joins them (the site would show each piece as its own block).
 notebooks: env
 	for nb in chapters/*.ipynb; do \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; \
+	  $(BIN)/jupyter nbconvert --to notebook --inplace --CoalesceStreamsPreprocessor.enabled=True \
+	    "$$nb" || exit 1; \
 	done
 
 lab: env

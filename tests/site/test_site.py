@@ -28,6 +28,21 @@ def test_visible_code_fits_the_code_column(built_site: Path, page: str) -> None:
     assert not wide, f"{page}: {len(wide)} code lines scroll sideways, e.g. {wide[0]!r}"
 
 
+def test_no_cell_stores_its_printed_text_in_pieces() -> None:
+    # The kernel may send one print in several messages; stored as several stream outputs, the
+    # site shows each as its own block (make notebooks joins them).
+    import itertools
+    import json
+
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for n, cell in enumerate(json.loads(path.read_text("utf-8"))["cells"]):
+            kinds = [(o["output_type"], o.get("name")) for o in cell.get("outputs", [])]
+            split = any(a == b and a[0] == "stream" for a, b in itertools.pairwise(kinds))
+            assert not split, f"{path.name} cell {n}: its printed text is stored in pieces"
+
+
 def _html_files(site: Path) -> list[Path]:
     return [p for p in site.rglob("*.html") if "_static" not in p.parts]
 
