@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytensor
 import pytest
 import yaml
 from filelock import FileLock
@@ -174,6 +175,26 @@ def visit(browser: Any, site_url: str, built_site: Path) -> Iterator[Callable[[s
         current.pop().context.close()
 
 
+# Read at import, before any fixture changes them: PyTensor's default backend (Numba).
+DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
+
+
+@pytest.fixture
+def default_backend() -> None:
+    """Run this test on PyTensor's default backend (see `page_backend`)."""
+
+
+def page_backend(request: pytest.FixtureRequest) -> Any:
+    """For a module's autouse fixture: the Python linker (what the chapters run on; no Numba
+    compile), or PyTensor's default backend for a test that asks for `default_backend`.
+    scanlab memoises compiled functions per backend setting, so none crosses between them."""
+    from scanlab.compiled import on_python_linker
+
+    if "default_backend" in request.fixturenames:
+        return pytensor.config.change_flags(**DEFAULT_BACKEND)
+    return on_python_linker()
+
+
 def page_text(site: Path, page: str) -> str:
     """A built page's HTML with entities decoded (e.g. page 'chapters/01-power')."""
     import html
@@ -200,6 +221,18 @@ def html_text(fragment: str) -> str:
 def raw_html(site: Path, page: str) -> str:
     """A built page's raw HTML (e.g. page 'chapters/08-when-to-scan')."""
     return (site / f"{page}.html").read_text("utf-8")
+
+
+def code_blocks(page: str, languages: str = "ipython3") -> list[str]:
+    """The text of every highlighted code block on `page`'s raw HTML, hidden cells included
+    (`languages`: a regex alternation of highlight languages, e.g. "ipython3|python")."""
+    blocks = re.findall(
+        rf'<div class="highlight-(?:{languages}) notranslate"><div class="highlight"><pre>'
+        r"(.*?)</pre>",
+        page,
+        flags=re.S,
+    )
+    return [html_text(block) for block in blocks]
 
 
 def visible_code_lines(page: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-import pytensor
 import pytest
 
 from scanlab import Choice, Free, ScanlabInputError, explorer
@@ -29,27 +28,16 @@ from scanlab.polynomial import (
     steps_function,
     zip_diagram,
 )
-
-# Read at import, before any fixture changes them: PyTensor's default backend (Numba).
-DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
+from tests.conftest import page_backend
 
 
 @pytest.fixture(autouse=True)
 def backend(request):
-    """Values are what most of these tests check, not the backend: PyTensor's Python linker runs
-    the same graphs with no Numba compile (seconds per graph on a cold cache). A test about
-    the default backend (the loop it reads past, its rewrites) asks for `default_backend`.
-    scanlab memoises compiled functions per backend setting, so none crosses between them."""
-    python = {"linker": "py", "cxx": ""}
-    with pytensor.config.change_flags(
-        **(DEFAULT_BACKEND if "default_backend" in request.fixturenames else python)
-    ):
+    """Values are what most of these tests check, not the backend: the Python linker runs the
+    same graphs with no Numba compile. A test about the default backend (the loop it reads
+    past, its rewrites) asks for `default_backend` (tests/conftest.py)."""
+    with page_backend(request):
         yield
-
-
-@pytest.fixture
-def default_backend():
-    """Run this test on PyTensor's default backend (see `backend`)."""
 
 
 def test_the_notes_example_is_19():

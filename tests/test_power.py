@@ -5,27 +5,16 @@ import pytest
 from scanlab.checks import ScanlabInputError
 from scanlab.compiled import compile_count
 from scanlab.power import INIT_STYLES, describe_power, power, power_function, power_steps
-
-# Read at import, before any fixture changes them: PyTensor's default backend (Numba).
-DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
+from tests.conftest import page_backend
 
 
 @pytest.fixture(autouse=True)
 def backend(request):
-    """Values are what most of these tests check, not the backend: PyTensor's Python linker runs
-    the same graphs with no Numba compile (seconds per graph on a cold cache). A test about
-    the default backend (its buffers, its silent results) asks for `default_backend`.
-    scanlab memoises compiled functions per backend setting, so none crosses between them."""
-    python = {"linker": "py", "cxx": ""}
-    with pytensor.config.change_flags(
-        **(DEFAULT_BACKEND if "default_backend" in request.fixturenames else python)
-    ):
+    """Values are what most of these tests check, not the backend: the Python linker runs the
+    same graphs with no Numba compile. A test about the default backend (its buffers, its
+    silent results) asks for `default_backend` (tests/conftest.py)."""
+    with page_backend(request):
         yield
-
-
-@pytest.fixture
-def default_backend():
-    """Run this test on PyTensor's default backend (see `backend`)."""
 
 
 @pytest.mark.parametrize("init", INIT_STYLES)

@@ -15,7 +15,7 @@ from scanlab.legacy import THEANO_TO_PYTENSOR, check_table, warnings_from
 from scanlab.polynomial import polynomial
 from scanlab.power import power
 from scanlab.rnn import RNNSizes, output_activation, run_rnn
-from tests.conftest import toc_pages
+from tests.conftest import CODE_COLUMN, code_blocks, raw_html, toc_pages
 
 
 def _text(page: Path) -> str:
@@ -136,15 +136,10 @@ def test_the_page_runs_on_the_python_linker(built_site: Path) -> None:
 
 def test_code_and_quoted_theano_code_fit_the_code_column(built_site: Path) -> None:
     # ~68 monospace characters fit the page's code column; the quotes say line breaks were added
-    page = (built_site / "chapters" / "appendix-theano.html").read_text(encoding="utf-8")
-    blocks = re.findall(
-        r'<div class="highlight-(?:ipython3|python) notranslate"><div class="highlight"><pre>'
-        r"(.*?)</pre>",
-        page,
-        flags=re.S,
-    )
+    page = raw_html(built_site, "chapters/appendix-theano")
+    blocks = code_blocks(page, "ipython3|python")  # hidden cells and quotes too
     assert len(blocks) > 10
-    lines = [line for b in blocks for line in html.unescape(re.sub(r"<[^>]+>", "", b)).split("\n")]
+    lines = [line for block in blocks for line in block.split("\n")]
     widest = max(lines, key=len)
-    assert len(widest) <= 68, widest
+    assert len(widest) <= CODE_COLUMN, widest
     assert "# Scan is smart enough to notice this and not waste memory" in lines
