@@ -29,10 +29,11 @@ settings per explorer (`MAX_LEAVES`) and at most 300 KB of widget state per chap
 Measured: chapter 1's 6 x 4 x 2 text grid with two Free inputs is about 79 KB of state
 (114 KB before the shared models and the nesting order); every chapter is under 230 KB.
 
-How it is checked: tests/browser opens every page of the built site in Chromium, moves each
-control by keyboard and by mouse, and compares what is shown with what the render function
-(imported by the dotted name in the hidden `.scanlab-spec`) computes in the test; option
-values travel as `repr`s, so use literals (numbers, strings, tuples). Pass
+How it is checked: tests/site compares every setting stored in a built page with what the
+render function (imported by the dotted name in the hidden `.scanlab-spec`) computes in the
+test; tests/browser opens every page in Chromium, moves each control through its options by
+keyboard and by mouse (and a few combinations), and compares what is shown the same way.
+Option values travel as `repr`s, so use literals (numbers, strings, tuples). Pass
 `reproducible=False` for outputs that change from run to run (timings): each setting is then
 compared with the output stored in the page.
 

@@ -8,12 +8,12 @@ can assert that nothing leaves 127.0.0.1 and that the console stays clean.
 from __future__ import annotations
 
 import ast
+import html as html_module
 import importlib
 import json
 import os
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -227,6 +227,7 @@ class StoredExplorer:
 
     def __init__(self, state: dict, model_id: str) -> None:
         self.state = state
+        self.box = model_id
         children = [self._id(c) for c in state[model_id]["state"]["children"]]
         self.controls = [c for c in children if "scanlab-control" in self._classes(c)]
         self.root = next(
@@ -244,6 +245,16 @@ class StoredExplorer:
 
     def _classes(self, model_id: str) -> list[str]:
         return self.state[model_id]["state"].get("_dom_classes", [])
+
+    def spec(self) -> Spec:
+        """The spec the explorer declares (its hidden `.scanlab-spec` HTML widget)."""
+        for child in self.state[self.box]["state"]["children"]:
+            value = self.state[self._id(child)]["state"].get("value", "")
+            if isinstance(value, str) and 'class="scanlab-spec"' in value:
+                match = re.search(r'data-spec="([^"]*)"', value)
+                assert match, f"no data-spec in {value[:80]!r}"
+                return Spec.parse(html_module.unescape(match.group(1)))
+        raise AssertionError("explorer without a .scanlab-spec")
 
     def outputs(self, index: Sequence[int]) -> tuple[dict, ...]:
         node = self.root
@@ -381,18 +392,6 @@ SHOWN_JS = """ex => {
 }"""
 
 
-# The same view as SHOWN_JS, true once it shows `text` (whitespace runs collapsed, as
-# scanlab.explorer.normalise_space does) and `images` images, in one output.
-SHOWN_MATCHES_JS = """([ex, text, images]) => {
-  const outs = [...ex.querySelectorAll('.widget-output')].filter(
-      o => !o.closest('.scanlab-live-only') && o.offsetParent !== null);
-  if (outs.length !== 1) return false;
-  const imgs = [...outs[0].querySelectorAll('img')].filter(
-      i => i.complete && i.naturalWidth > 0 && i.offsetParent !== null);
-  return imgs.length === images && outs[0].innerText.replace(/\\s+/g, ' ').trim() === text;
-}"""
-
-
 def shown(explorer: Any) -> list[dict]:
     """What the explorer shows now: one entry per visible output widget."""
     return explorer.evaluate(SHOWN_JS)
@@ -406,6 +405,16 @@ CURRENT_JS = """(ex, styles) => [...ex.querySelectorAll('.scanlab-control')].map
     return [...c.querySelectorAll('button')].findIndex(b => b.classList.contains('mod-active'));
   return [...c.querySelectorAll('input[type=radio]')].findIndex(r => r.checked);
 })"""
+
+# Once the explorer shows `text` (whitespace runs collapsed, as scanlab.explorer.normalise_space
+# does) and `images` images, in one output: that view (SHOWN_JS) and the option index every
+# control shows (CURRENT_JS), read in the same frame; false until then.
+SHOWN_WITH_CONTROLS_JS = f"""([ex, text, images, styles]) => {{
+  const view = ({SHOWN_JS})(ex);
+  if (view.length !== 1 || view[0].images !== images
+      || view[0].text.replace(/\\s+/g, ' ').trim() !== text) return false;
+  return {{view, current: ({CURRENT_JS})(ex, styles)}};
+}}"""
 
 _STYLE_CLASSES = {
     "slider": "widget-slider",
@@ -517,33 +526,38 @@ class Driver:
 
     def wait_until_shown(
         self, want: tuple[str, int], timeout_s: float = 20.0
-    ) -> tuple[list[dict], float]:
-        """Wait until the shown output matches `want`; return (last view, seconds waited).
+    ) -> tuple[list[dict], list[int]]:
+        """Wait until the shown output matches `want`; return (view, option index per control).
 
-        The browser polls (every animation frame, no round trip to Python per poll); the
-        caller then compares the view it returns exactly. The wait is generous: under `make
-        test` two workers keep both cores busy, and Chromium can then take seconds to redraw
-        (seen once at 5 s); a wrong output still fails, after the wait.
+        The browser polls (every animation frame, no round trip to Python per poll) and hands
+        back the view and the controls read in the frame that matched; the caller compares
+        them exactly. The wait is generous: under `make test` two workers keep both cores
+        busy, and Chromium can then take seconds to redraw (seen once at 5 s); a wrong output
+        still fails, after the wait, with what is shown then.
         """
-        start = time.perf_counter()
         try:
-            self.page.wait_for_function(
-                SHOWN_MATCHES_JS,
-                arg=[self.explorer.element_handle(), want[0], want[1]],
+            handle = self.page.wait_for_function(
+                SHOWN_WITH_CONTROLS_JS,
+                arg=[self.explorer.element_handle(), want[0], want[1], self.spec.styles],
                 timeout=timeout_s * 1000,
             )
+            matched = handle.json_value()
+            return matched["view"], matched["current"]
         except Exception as exc:  # a timeout: the caller reports what is shown instead
             if type(exc).__name__ != "TimeoutError":
                 raise
-        return shown(self.explorer), time.perf_counter() - start
+        return shown(self.explorer), self.current_all()
 
 
-def walk(spec: Spec, max_full: int = 24, extra: int = 6, seed: int = 0) -> list[tuple[int, int]]:
+def walk(spec: Spec, max_full: int = 8, extra: int = 3, seed: int = 0) -> list[tuple[int, int]]:
     """Moves (control, target) that visit settings like a reader exploring.
 
     Small grids: every setting, one control moved per step (an odometer). Big grids: each
     control through all its options with the others at their defaults, then `extra` random
-    settings (fixed seed), reached one control at a time.
+    settings (fixed seed), reached one control at a time. That is enough for the wiring: a
+    control switches every Stack of its level at once (scanlab/explorer.py), so a fault shows
+    on any setting that moves it. That every stored setting holds what scanlab computes is
+    checked from the page's HTML, without a browser (tests/site/test_explorer_settings.py).
     """
     import itertools
     import random

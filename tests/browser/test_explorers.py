@@ -61,7 +61,7 @@ def _check_explorer(
         else:
             want = expected_view(stored.outputs(driver.index))
             assert "Error" not in want[0], f"{where}: stored output for {setting} is an error"
-        view, _ = driver.wait_until_shown(want)
+        view, shows = driver.wait_until_shown(want)
         assert len(view) == 1, f"{where}: {len(view)} outputs visible after {step}, want 1"
         got_text = " ".join(view[0]["text"].split())
         assert got_text == want[0], (
@@ -74,7 +74,6 @@ def _check_explorer(
             assert shown_pngs == stored_images(stored.outputs(driver.index)), (
                 f"{where}: after {step}, the figure shown is not the one stored for {setting}"
             )
-        shows = driver.current_all()
         for i in range(len(spec.names)):
             assert shows[i] == driver.index[i], (
                 f"{where}: control {spec.names[i]!r} shows option {shows[i]}, "
