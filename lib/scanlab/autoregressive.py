@@ -52,7 +52,8 @@ def ar2_step(y_tm2, y_tm1, rng, phi1, phi2, sigma):
 
 
 def ar2_scan(init, phi1, phi2, sigma, n_steps, rng):
-    """n_steps values after init = [y0, y1]; returns (values, last rng)."""
+    """n_steps values after init = [y0, y1]; returns
+    (values, last rng)."""
     values, last_rng = pytensor.scan(
         fn=ar2_step,
         outputs_info=[dict(initial=init, taps=[-2, -1]), rng],
@@ -80,8 +81,9 @@ def long_run_mode():
 def paths_function() -> Function:
     """Compiled f(init, phi1, phi2, sigma, n_steps, rng) -> values.
 
-    init has shape (2, k), the coefficients (k,), values (n_steps, k).
-    Everything is an input: one compile serves every setting.
+    init has shape (2, k), the coefficients (k,), values
+    (n_steps, k). Everything is an input: one compile serves every
+    setting.
     """
     init = pt.matrix("init")
     phi1 = pt.vector("phi1")
@@ -387,7 +389,9 @@ def describe_paths(phi1: float, phi2: float) -> SideBySide:
     """
     phi1, phi2 = as_number("phi1", phi1), as_number("phi2", phi2)
     k, n = EXPLORER_PATHS, EXPLORER_STEPS
-    paths = ar2_paths(phi1, phi2, TRUE_SIGMA, n, seed=EXPLORER_SEED, k=k)
+    paths = ar2_paths(
+        phi1, phi2, TRUE_SIGMA, n, seed=EXPLORER_SEED, k=k
+    )
     root = largest_root(phi1, phi2)
     if is_stationary(phi1, phi2):
         print(f"stationary: largest |root| {root:.2f} < 1, "
@@ -402,7 +406,10 @@ def describe_paths(phi1: float, phi2: float) -> SideBySide:
         for j in range(k)
     )
     sign = "−" if phi2 < 0 else "+"  # "+ -0.9" reads badly
-    title = f"y[t] = {phi1:g}·y[t-1] {sign} {abs(phi2):g}·y[t-2] + 0.5·noise"
+    title = (
+        f"y[t] = {phi1:g}·y[t-1] {sign} {abs(phi2):g}·y[t-2] "
+        "+ 0.5·noise"
+    )
     chart = LineChart(title, lines, xlabel="t")
     return SideBySide((region_chart(phi1, phi2), chart))
 

@@ -40,8 +40,13 @@ TRUNCATE_OPTIONS: tuple[int, ...] = (FULL, *TRUNCATIONS)
 # --- A**k -----------------------------------------------------------------------------
 
 
-def power_gradient_scan(A: TensorVariable, k: TensorVariable, truncate_gradient: int = FULL):
-    """d sum(A**k) / dA through the loop `prior_result * A`, k steps from `pt.ones(A.shape)`."""
+def power_gradient_scan(
+    A: TensorVariable,
+    k: TensorVariable,
+    truncate_gradient: int = FULL,
+):
+    """d sum(A**k) / dA through the loop `prior_result * A`, k steps
+    from `pt.ones(A.shape)`."""
     result = pytensor.scan(
         fn=lambda prior_result, A: prior_result * A,
         outputs_info=pt.ones(A.shape),
@@ -55,16 +60,20 @@ def power_gradient_scan(A: TensorVariable, k: TensorVariable, truncate_gradient:
 
 @compiled
 def power_gradient_function() -> Function:
-    """Compiled f(A, k) -> the full gradient (the chapter's `grad`)."""
+    """Compiled f(A, k) -> the full gradient
+    (the chapter's `grad`)."""
     A, k = pt.vector("A"), pt.iscalar("k")
     return function([A, k], power_gradient_scan(A, k))
 
 
 @compiled
 def truncated_gradient_function() -> Function:
-    """Compiled f(A, k) -> one gradient per value in TRUNCATIONS (the chapter's `truncated`)."""
+    """Compiled f(A, k) -> one gradient per value in TRUNCATIONS
+    (the chapter's `truncated`)."""
     A, k = pt.vector("A"), pt.iscalar("k")
-    return function([A, k], [power_gradient_scan(A, k, t) for t in TRUNCATIONS])
+    return function(
+        [A, k], [power_gradient_scan(A, k, t) for t in TRUNCATIONS]
+    )
 
 
 def _power_inputs(A, k) -> tuple[np.ndarray, int]:
@@ -72,12 +81,14 @@ def _power_inputs(A, k) -> tuple[np.ndarray, int]:
 
 
 def power_gradient(A, k: int, truncate: int = FULL) -> np.ndarray:
-    """d sum(A**k) / dA computed by PyTensor through the scan (truncate=-1: full gradient)."""
+    """d sum(A**k) / dA computed by PyTensor through the scan
+    (truncate=-1: full gradient)."""
     A, k = _power_inputs(A, k)
     truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
     if truncate == FULL:
         return power_gradient_function()(A, k)
-    return truncated_gradient_function()(A, k)[TRUNCATIONS.index(truncate)]
+    gradients = truncated_gradient_function()(A, k)
+    return gradients[TRUNCATIONS.index(truncate)]
 
 
 def power_gradient_formula(A, k: int, truncate: int = FULL) -> np.ndarray:
@@ -88,28 +99,40 @@ def power_gradient_formula(A, k: int, truncate: int = FULL) -> np.ndarray:
     return steps * A ** (k - 1)
 
 
-def describe_power_gradient(k: int, A=(0.5, 1.0, 2.0), truncate: int = FULL) -> str:
-    """The chapter's explorer: gradient by scan beside the formula, for one setting."""
+def describe_power_gradient(
+    k: int, A=(0.5, 1.0, 2.0), truncate: int = FULL
+) -> str:
+    """The chapter's explorer: gradient by scan beside the formula,
+    for one setting."""
     A, k = _power_inputs(A, k)
     truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
     by_scan = power_gradient(A, k, truncate)
     formula = power_gradient_formula(A, k, truncate)
     steps = k if truncate == FULL else min(truncate, k)
-    name = "full gradient" if truncate == FULL else f"truncate_gradient={truncate}"
+    name = (
+        "full gradient" if truncate == FULL
+        else f"truncate_gradient={truncate}"
+    )
+    agree = bool(np.allclose(by_scan, formula, rtol=1e-12))
     rows = [
         ("A**k", "=", (A**k).tolist()),
         ("grad by scan", "=", by_scan.tolist()),
         (f"formula {steps} * A**{k - 1}", "=", formula.tolist()),
-        ("agree (rtol 1e-12)", ":", bool(np.allclose(by_scan, formula, rtol=1e-12))),
+        ("agree (rtol 1e-12)", ":", agree),
     ]
     if truncate != FULL and truncate < k:
         dropped = f"(truncation drops {k - truncate} of {k} steps)"
         full = (k * A ** (k - 1)).tolist()
-        rows.append((f"full gradient {k} * A**{k - 1}", "=", f"{full} {dropped}"))
-    # labels first, then one common width: the values line up whatever k is
+        full_label = f"full gradient {k} * A**{k - 1}"
+        rows.append((full_label, "=", f"{full} {dropped}"))
+    # labels first, then one common width: the values line up
+    # whatever k is
     width = max(len(label) for label, _, _ in rows)
     lines = [f"A = {A.tolist()}, k = {k}, {name}"]
-    lines += [f"{label.ljust(width)} {sep} {value}" for label, sep, value in rows]
+    lines += [
+        f"{label.ljust(width)} {sep} {value}"
+        for label, sep, value in rows
+    ]
     return "\n".join(lines)
 
 
@@ -184,17 +207,26 @@ def bptt_gradients(
 
 
 def finite_differences(
-    loss: Callable[..., float], values: Sequence[np.ndarray], eps: float = 1e-6
+    loss: Callable[..., float],
+    values: Sequence[np.ndarray],
+    eps: float = 1e-6,
 ) -> list[np.ndarray]:
-    """Central differences (loss(v + eps) - loss(v - eps)) / 2 eps for every entry of every value.
+    """Central differences (loss(v + eps) - loss(v - eps)) / 2 eps
+    for every entry of every value.
 
-    `loss(*values)` returns a number; only it is called, so this checks a gradient independently.
+    `loss(*values)` returns a number; only it is called, so this
+    checks a gradient independently.
     """
     if not callable(loss):
-        raise ScanlabInputError(f"loss must be a function returning a number, got {loss!r}")
+        raise ScanlabInputError(
+            "loss must be a function returning a number, "
+            f"got {loss!r}"
+        )
     eps = as_number("eps", eps)
     if not 0 < eps < 1:
-        raise ScanlabInputError(f"eps must be between 0 and 1, got {eps}")
+        raise ScanlabInputError(
+            f"eps must be between 0 and 1, got {eps}"
+        )
     values = [np.array(v, dtype=np.float64) for v in values]
     grads = []
     for value in values:

@@ -44,9 +44,12 @@ def normal_logpdf(value, mu, sigma):
 
 
 def ar1_logp_scan(y, phi, sigma):
-    """AR(1) log-density as a loop: each step adds its term to the prior result (the total)."""
+    """AR(1) log-density as a loop: each step adds its term to the
+    prior result (the total)."""
     totals = pytensor.scan(
-        fn=lambda y_prev, y_t, total, phi, sigma: total + normal_logpdf(y_t, phi * y_prev, sigma),
+        fn=lambda y_prev, y_t, total, phi, sigma: (
+            total + normal_logpdf(y_t, phi * y_prev, sigma)
+        ),
         sequences=[dict(input=y, taps=[-1, 0])],
         outputs_info=pt.zeros(()),
         non_sequences=[phi, sigma],
@@ -56,12 +59,14 @@ def ar1_logp_scan(y, phi, sigma):
 
 
 def ar1_logp_vectorised(y, phi, sigma):
-    """The same log-density without a loop: every residual y_t - phi * y_(t-1) at once."""
+    """The same log-density without a loop: every residual
+    y_t - phi * y_(t-1) at once."""
     return normal_logpdf(y[1:], phi * y[:-1], sigma).sum()
 
 
 def latent_logp_scan(x, y, a, sigma):
-    """Latent tanh state: the loop makes h, then y is scored against it."""
+    """Latent tanh state: the loop makes h, then y is scored
+    against it."""
     h = pytensor.scan(
         fn=lambda x_t, prior_h, a: pt.tanh(a * prior_h + x_t),
         sequences=[x],
@@ -73,21 +78,28 @@ def latent_logp_scan(x, y, a, sigma):
 
 
 def logp_graph(model: Model, form: str, gradient: bool = True):
-    """(inputs, outputs): [log-density] plus, with `gradient`, its gradient w.r.t. both
-    parameters, taken through the loop by `pytensor.grad`, as a sampler asks for them."""
+    """(inputs, outputs): [log-density] plus, with `gradient`, its
+    gradient w.r.t. both parameters, taken through the loop by
+    `pytensor.grad`, as a sampler asks for them."""
     one_of("model", model, MODELS)
     one_of("form", form, FORMS[model])
-    first, second = pt.scalar("first"), pt.scalar("second")  # (phi, sigma) or (a, sigma)
+    # (phi, sigma) or (a, sigma)
+    first, second = pt.scalar("first"), pt.scalar("second")
     y = pt.vector("y")
     if model == "ar1":
         data = [y]
-        build = ar1_logp_scan if form == "scan" else ar1_logp_vectorised
+        build = (
+            ar1_logp_scan if form == "scan" else ar1_logp_vectorised
+        )
         logp = build(y, first, second)
     else:
         x = pt.vector("x")
         data = [x, y]
         logp = latent_logp_scan(x, y, first, second)
-    outputs = [logp, *pytensor.grad(logp, [first, second])] if gradient else [logp]
+    outputs = (
+        [logp, *pytensor.grad(logp, [first, second])] if gradient
+        else [logp]
+    )
     return [*data, first, second], outputs
 
 

@@ -173,7 +173,8 @@ def has_way(computation: Computation, way: Way) -> bool:
 
 
 def scan_graph(computation: Computation):
-    """(inputs, output) of the scan way: one graph whose length is an input."""
+    """(inputs, output) of the scan way: one graph whose length is
+    an input."""
     if computation == "power":
         A, k = pt.vector("A"), pt.iscalar("k")
         result = pytensor.scan(
@@ -186,17 +187,25 @@ def scan_graph(computation: Computation):
         return [A, k], result[-1]
     x = pt.vector("x")
     if computation == "cumsum":
-        step = lambda x_t, prior_result: prior_result + x_t  # noqa: E731
+        step = lambda x_t, prior_result: (  # noqa: E731
+            prior_result + x_t
+        )
     else:
-        step = lambda x_t, prior_result: pt.tanh(DECAY * prior_result + x_t)  # noqa: E731
+        step = lambda x_t, prior_result: (  # noqa: E731
+            pt.tanh(DECAY * prior_result + x_t)
+        )
     result = pytensor.scan(
-        fn=step, sequences=[x], outputs_info=pt.zeros(()), return_updates=False
+        fn=step,
+        sequences=[x],
+        outputs_info=pt.zeros(()),
+        return_updates=False,
     )
     return [x], result
 
 
 def vectorised_graph(computation: Computation):
-    """(inputs, output) of the whole-array way (no recurrence: it has none)."""
+    """(inputs, output) of the whole-array way
+    (no recurrence: it has none)."""
     if computation == "power":
         A, k = pt.vector("A"), pt.iscalar("k")
         return [A, k], A**k
@@ -205,10 +214,12 @@ def vectorised_graph(computation: Computation):
 
 
 def unrolled_graph(computation: Computation, n: int):
-    """(inputs, output) of n steps written out by a Python loop: n fixed, one op per step."""
+    """(inputs, output) of n steps written out by a Python loop:
+    n fixed, one op per step."""
     if computation == "power":
         A = pt.vector("A")
-        k = pt.iscalar("k")  # accepted so every way takes the same arguments; n is fixed
+        # accepted so every way takes the same arguments; n is fixed
+        k = pt.iscalar("k")
         result = pt.ones(A.shape)
         for _ in range(n):
             result = result * A
@@ -216,7 +227,10 @@ def unrolled_graph(computation: Computation, n: int):
     x = pt.vector("x", shape=(n,))
     prior, steps = pt.zeros(()), []
     for t in range(n):
-        prior = prior + x[t] if computation == "cumsum" else pt.tanh(DECAY * prior + x[t])
+        prior = (
+            prior + x[t] if computation == "cumsum"
+            else pt.tanh(DECAY * prior + x[t])
+        )
         steps.append(prior)
     return [x], pt.stack(steps)
 

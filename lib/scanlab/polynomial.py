@@ -75,15 +75,19 @@ def polynomial_function(
 
 @compiled
 def steps_function() -> Function:
-    """Compiled f(coefficients, x, max_coefficients_supported) -> every step.
+    """Compiled f(coefficients, x, max_coefficients_supported) ->
+    every step.
 
-    fn hands its arguments straight back as extra outputs, so the table is scan's
-    own record of what each step saw and returned, not a reconstruction. The length
-    of the powers is an input, not a constant: one compiled loop serves every limit.
+    fn hands its arguments straight back as extra outputs, so the
+    table is scan's own record of what each step saw and returned,
+    not a reconstruction. The length of the powers is an input, not
+    a constant: one compiled loop serves every limit.
     """
     coefficients = pt.vector("coefficients")
     x = pt.scalar("x")
-    max_coefficients_supported = pt.iscalar("max_coefficients_supported")
+    max_coefficients_supported = pt.iscalar(
+        "max_coefficients_supported"
+    )
     outputs = pytensor.scan(
         fn=lambda coefficient, power, free_variable: (
             coefficient,
@@ -91,12 +95,17 @@ def steps_function() -> Function:
             free_variable,
             coefficient * (free_variable**power),
         ),
-        sequences=[coefficients, pt.arange(max_coefficients_supported)],
+        sequences=[
+            coefficients,
+            pt.arange(max_coefficients_supported),
+        ],
         outputs_info=None,
         non_sequences=[x],
         return_updates=False,
     )
-    return function([coefficients, x, max_coefficients_supported], outputs)
+    return function(
+        [coefficients, x, max_coefficients_supported], outputs
+    )
 
 
 @dataclass(frozen=True)
@@ -141,13 +150,17 @@ def polynomial(coefficients, x) -> float:
 
 
 def polynomial_steps(
-    coefficients, x, max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED
+    coefficients,
+    x,
+    max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED,
 ) -> Steps:
-    """Every step as scan ran it (extra coefficients are kept: the table shows them
-    unused)."""
+    """Every step as scan ran it (extra coefficients are kept: the
+    table shows them unused)."""
     coefficients, x = _coefficients_and_x(coefficients, x)
     max_coefficients_supported = as_count(
-        "max_coefficients_supported", max_coefficients_supported, minimum=1
+        "max_coefficients_supported",
+        max_coefficients_supported,
+        minimum=1,
     )
     coefficient, power, xs, component = steps_function()(
         coefficients, x, max_coefficients_supported
@@ -174,17 +187,18 @@ def numpy_polynomial(coefficients, x) -> float:
 def check_n_steps(n_steps, **sequences) -> int:
     """n_steps as an int, refused if any named sequence is shorter.
 
-    PyTensor 3.3's Numba scan does not compare n_steps with the sequences'
-    lengths (its loop is compiled without bounds checks), so this check has to
-    happen before the call.
+    PyTensor 3.3's Numba scan does not compare n_steps with the
+    sequences' lengths (its loop is compiled without bounds checks),
+    so this check has to happen before the call.
     """
     n_steps = as_count("n_steps", n_steps, minimum=1)
     for name, sequence in sequences.items():
         length = len(sequence)
         if n_steps > length:
             raise ScanlabInputError(
-                f"n_steps={n_steps} is longer than the sequence {name} "
-                f"({length} elements): scan would read past its end. "
+                f"n_steps={n_steps} is longer than the sequence "
+                f"{name} ({length} elements): "
+                "scan would read past its end. "
                 f"Use n_steps <= {length}, or leave n_steps out "
                 "and scan stops at the shortest sequence"
             )
@@ -286,19 +300,23 @@ def format_steps(steps: Steps, bars: bool = False) -> str:
 MAX_EXPLORER_COEFFICIENTS = 20  # a table a reader can read
 
 
-def describe_polynomial(coefficients=(1.0, 0.0, 2.0), x: float = 3.0) -> str:
-    """What the explorer shows: the steps with text bars, the sum, numpy's value."""
+def describe_polynomial(
+    coefficients=(1.0, 0.0, 2.0), x: float = 3.0
+) -> str:
+    """What the explorer shows: the steps with text bars, the sum,
+    numpy's value."""
     coefficients, x = _coefficients_and_x(coefficients, x)
     if len(coefficients) > MAX_EXPLORER_COEFFICIENTS:
         raise ScanlabInputError(
-            f"coefficients: at most {MAX_EXPLORER_COEFFICIENTS} here "
-            f"(a table you can read), got {len(coefficients)}"
+            f"coefficients: at most {MAX_EXPLORER_COEFFICIENTS} "
+            f"here (a table you can read), got {len(coefficients)}"
         )
     steps = polynomial_steps(coefficients, x)
     if not np.all(np.isfinite(steps.component)):
         not_finite = "(a component is not finite)"
         raise ScanlabInputError(
-            f"x = {x:g} overflows float64 for these coefficients {not_finite}",
+            f"x = {x:g} overflows float64 for these "
+            f"coefficients {not_finite}",
         )
     terms = ""
     for c, p in zip(steps.coefficient, steps.power, strict=True):
@@ -314,9 +332,12 @@ def describe_polynomial(coefficients=(1.0, 0.0, 2.0), x: float = 3.0) -> str:
         break_on_hyphens=False,
     )
     label = coefficients_label(coefficients)
-    by_numpy = numpy_polynomial(coefficients, x) + 0.0  # + 0.0: no "-0"
+    # + 0.0: no "-0"
+    by_numpy = numpy_polynomial(coefficients, x) + 0.0
     lines = [
-        textwrap.fill(f"coefficients = {label}, x = {x:g}", width=65),
+        textwrap.fill(
+            f"coefficients = {label}, x = {x:g}", width=65
+        ),
         formula,
         format_steps(steps, bars=True),
         f"numpy.polynomial.polynomial.polyval: {by_numpy:g}",

@@ -23,11 +23,16 @@ MAX_K = 1_000_000
 
 
 def power_scan(
-    A: pt.TensorVariable, k: pt.TensorVariable, init: InitStyle = "ones_like"
+    A: pt.TensorVariable,
+    k: pt.TensorVariable,
+    init: InitStyle = "ones_like",
 ) -> pt.TensorVariable:
-    """The symbolic loop: the prior result times A, k times; returns all k steps."""
+    """The symbolic loop: the prior result times A, k times; returns
+    all k steps."""
     one_of("init", init, INIT_STYLES)
-    start = pt.ones_like(A) if init == "ones_like" else pt.ones(A.shape)
+    start = (
+        pt.ones_like(A) if init == "ones_like" else pt.ones(A.shape)
+    )
     return pytensor.scan(
         fn=lambda prior_result, A: prior_result * A,
         outputs_info=start,
@@ -39,14 +44,17 @@ def power_scan(
 
 @compiled
 def power_function(
-    init: InitStyle = "ones_like", keep: Literal["last", "all"] = "last"
+    init: InitStyle = "ones_like",
+    keep: Literal["last", "all"] = "last",
 ) -> Function:
-    """Compiled f(A, k): A**k (keep='last') or all steps A**1..A**k (keep='all')."""
+    """Compiled f(A, k): A**k (keep='last') or all steps A**1..A**k
+    (keep='all')."""
     one_of("keep", keep, ("last", "all"))
     A = pt.vector("A")
     k = pt.iscalar("k")
     result = power_scan(A, k, init)
-    return function([A, k], result[-1] if keep == "last" else result)
+    output = result[-1] if keep == "last" else result
+    return function([A, k], output)
 
 
 def _inputs(A, k) -> tuple[np.ndarray, int]:
@@ -70,14 +78,21 @@ def describe_power(
     A=(0.0, 1.0, 2.0, 3.0),
     init: InitStyle = "ones_like",
 ) -> str:
-    """What the explorer shows: every step, result[-1], what the loop allocates."""
+    """What the explorer shows: every step, result[-1], what the
+    loop allocates."""
     A, k = _inputs(A, k)
     steps = power_steps(A, k, init)
-    lines = [f"A = {A.tolist()}, k = {k}, outputs_info = pt.{init}(...)"]
+    lines = [
+        f"A = {A.tolist()}, k = {k}, "
+        f"outputs_info = pt.{init}(...)"
+    ]
     for i, row in enumerate(steps, start=1):
         lines.append(f"step {i}: prior result * A = {row.tolist()}")
     last = steps[-1].tolist()
-    lines.append(f"result.shape = {steps.shape};  result[-1] = A**{k} = {last}")
+    lines.append(
+        f"result.shape = {steps.shape};  "
+        f"result[-1] = A**{k} = {last}"
+    )
     allocated = allocations(power_function(init, "last"), A, k)
     allocated_text = "; ".join(str(b) for b in allocated)
     lines.append(f"compiled result[-1] allocates: {allocated_text}")

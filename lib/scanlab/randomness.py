@@ -37,7 +37,8 @@ MAX_SEED = 2**32 - 1
 
 
 def walk_scan(rng, n_steps):
-    """The right way: the generator is a prior result. Returns (positions, last generator)."""
+    """The right way: the generator is a prior result. Returns
+    (positions, last generator)."""
 
     def step(position, rng):  # prior results, in outputs_info order
         next_rng, move = rng.normal()
@@ -53,7 +54,8 @@ def walk_scan(rng, n_steps):
 
 
 def repeating_walk_scan(rng, n_steps):
-    """The trap: the generator is a non-sequence, so every step draws from the same state."""
+    """The trap: the generator is a non-sequence, so every step
+    draws from the same state."""
 
     def step(position, rng):  # prior result, then the non-sequence
         _unused_next_rng, move = rng.normal()
@@ -142,24 +144,35 @@ def walk_figure(seed: int, n_steps: int) -> Figure:
 
 
 def describe_walk(seed: int, n_steps: int) -> LineChart:
-    """Explorer leaf: both walks as an SVG chart (one compiled function for every leaf).
+    """Explorer leaf: both walks as an SVG chart (one compiled
+    function for every leaf).
 
-    The same picture as `walk_figure`. A live kernel redraws it for every setting a
-    reader types, so n_steps is at most EXPLORER_MAX_STEPS: longer walks keep them waiting.
+    The same picture as `walk_figure`. A live kernel redraws it for
+    every setting a reader types, so n_steps is at most
+    EXPLORER_MAX_STEPS: longer walks keep them waiting.
     """
-    n_steps = as_count("n_steps", n_steps, minimum=1, maximum=EXPLORER_MAX_STEPS)
+    n_steps = as_count(
+        "n_steps", n_steps, minimum=1, maximum=EXPLORER_MAX_STEPS
+    )
     good = random_walk(seed, n_steps)
     bad = repeating_walk(seed, n_steps)
     t = np.arange(0, n_steps + 1)
-    # The y-axis follows the real walk; the dashed line is cut where it leaves that band, so
-    # a straight line of 1000 equal moves does not squash the walk flat.
+    # The y-axis follows the real walk; the dashed line is cut where
+    # it leaves that band, so a straight line of 1000 equal moves
+    # does not squash the walk flat.
     low, high = min(0.0, good.min()), max(0.0, good.max())
     margin = 0.1 * ((high - low) or 1.0)
     return LineChart(
         f"seed {seed}, {n_steps} steps: end at {good[-1]:.3f}",
         (
-            series("rng in outputs_info", t, np.r_[0.0, good], color=COLORS[0]),
-            series("rng as non-sequence", t, np.r_[0.0, bad], color=COLORS[1], dashed=True),
+            series(
+                "rng in outputs_info", t, np.r_[0.0, good],
+                color=COLORS[0],
+            ),
+            series(
+                "rng as non-sequence", t, np.r_[0.0, bad],
+                color=COLORS[1], dashed=True,
+            ),
         ),
         xlabel="step",
         ylabel="position",

@@ -113,8 +113,11 @@ def symbolic_params(sizes: RNNSizes | None = None) -> dict[str, TensorVariable]:
     }
 
 
-def output_activation(z, activation: Activation = "softmax-2016") -> TensorVariable:
-    """The RNN's output non-linearity, applied to the logits z = h_t @ w + b."""
+def output_activation(
+    z, activation: Activation = "softmax-2016"
+) -> TensorVariable:
+    """The RNN's output non-linearity, applied to the logits
+    z = h_t @ w + b."""
     one_of("activation", activation, ACTIVATIONS)
     z = pt.as_tensor_variable(z)
     if activation == "softmax-2016":
@@ -122,7 +125,9 @@ def output_activation(z, activation: Activation = "softmax-2016") -> TensorVaria
     if activation == "softmax-axis-1":
         return softmax(z, axis=-1)
     if activation == "softmax-axis-none":
-        return softmax(z)  # over every element: on one step's vector, the same as axis=-1
+        # over every element: on one step's vector,
+        # the same as axis=-1
+        return softmax(z)
     return pt.sigmoid(z)
 
 
@@ -146,18 +151,22 @@ def _hidden(x_t, h_tm1, wx, wh, bh):
 
 
 def rnn_outputs(
-    X, params: dict[str, TensorVariable], activation: Activation = "softmax-2016"
+    X,
+    params: dict[str, TensorVariable],
+    activation: Activation = "softmax-2016",
 ) -> tuple[TensorVariable, TensorVariable]:
-    """The symbolic loop: (h, s), the hidden states and outputs of every step.
+    """The symbolic loop: (h, s), the hidden states and outputs of
+    every step.
 
-    X is a symbolic (steps, n_in) matrix; params maps wx, wh, w, bh, b, h0 to symbolic
-    tensors (shared variables or plain inputs).
+    X is a symbolic (steps, n_in) matrix; params maps wx, wh, w, bh,
+    b, h0 to symbolic tensors (shared variables or plain inputs).
     """
     one_of("activation", activation, ACTIVATIONS)
     _check_params(params)
     X = _as_input_matrix(X)
 
-    # fn's arguments in scan's order: what changes, prior result, what stays.
+    # fn's arguments in scan's order: what changes, prior result,
+    # what stays.
     def recurrence(x_t, h_tm1, wx, wh, w, bh, b):
         h_t = _hidden(x_t, h_tm1, wx, wh, bh)
         s_t = output_activation(pt.dot(h_t, w) + b, activation)
@@ -166,8 +175,11 @@ def rnn_outputs(
     h, s = pytensor.scan(
         fn=recurrence,
         sequences=[X],
-        outputs_info=[params["h0"], None],  # None: s_t is returned, never fed back
-        non_sequences=[params[name] for name in ("wx", "wh", "w", "bh", "b")],
+        # None: s_t is returned, never fed back
+        outputs_info=[params["h0"], None],
+        non_sequences=[
+            params[name] for name in ("wx", "wh", "w", "bh", "b")
+        ],
         return_updates=False,
     )
     return h, s
@@ -196,17 +208,21 @@ def static_shapes(activation: Activation, sizes: RNNSizes) -> dict[str, tuple[in
 
 @compiled
 def rnn_function(activation: Activation) -> Function:
-    """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop), for inputs of any size.
+    """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop),
+    for inputs of any size.
 
-    Weights are inputs, so one function serves every size. `python_function` links it with
-    the Python linker whatever the page's setting, so no chapter waits for a Numba compile.
+    Weights are inputs, so one function serves every size.
+    `python_function` links it with the Python linker whatever the
+    page's setting, so no chapter waits for a Numba compile.
     """
     one_of("activation", activation, ACTIVATIONS)
     X = pt.matrix("X")
     params = symbolic_params()
     h, s = rnn_outputs(X, params, activation)
     after = output_after_loop(h, params, activation)
-    return python_function([X, *(params[n] for n in PARAM_NAMES)], [h, s, after])
+    return python_function(
+        [X, *(params[n] for n in PARAM_NAMES)], [h, s, after]
+    )
 
 
 @dataclass(frozen=True)
@@ -233,8 +249,11 @@ def run_rnn(
     return RNNRun(activation, sizes, X, h, s, after)
 
 
-def fixed_outputs(X, params: dict[str, TensorVariable]) -> dict[str, TensorVariable]:
-    """The 2016 output and four ways to get (steps, n_out) from one loop, keyed by the code used."""
+def fixed_outputs(
+    X, params: dict[str, TensorVariable]
+) -> dict[str, TensorVariable]:
+    """The 2016 output and four ways to get (steps, n_out) from one
+    loop, keyed by the code used."""
     _check_params(params)
     X = _as_input_matrix(X)
 
@@ -242,16 +261,25 @@ def fixed_outputs(X, params: dict[str, TensorVariable]) -> dict[str, TensorVaria
         h_t = _hidden(x_t, h_tm1, wx, wh, bh)
         z = pt.dot(h_t, w) + b
         row = legacy_softmax(z)  # (1, n_out), as in 2016
-        return [h_t, row, softmax(z, axis=-1), row[0], pt.squeeze(row, axis=0)]
+        return [
+            h_t,
+            row,
+            softmax(z, axis=-1),
+            row[0],
+            pt.squeeze(row, axis=0),
+        ]
 
     _, s_2016, s_axis, s_index, s_squeeze = pytensor.scan(
         fn=recurrence,
         sequences=[X],
         outputs_info=[params["h0"], None, None, None, None],
-        non_sequences=[params[name] for name in ("wx", "wh", "w", "bh", "b")],
+        non_sequences=[
+            params[name] for name in ("wx", "wh", "w", "bh", "b")
+        ],
         return_updates=False,
     )
-    return dict(zip(FIXES, [s_2016, s_axis, s_index, s_squeeze, s_2016[:, 0]], strict=True))
+    outputs = [s_2016, s_axis, s_index, s_squeeze, s_2016[:, 0]]
+    return dict(zip(FIXES, outputs, strict=True))
 
 
 FIXES: tuple[str, ...] = (

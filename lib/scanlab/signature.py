@@ -360,28 +360,41 @@ def probe(
     strict: bool = False,
     fn: Callable[..., Any] | None = None,
 ) -> Signature:
-    """Run `pytensor.scan` with a recording step function; report what it received, in order.
+    """Run `pytensor.scan` with a recording step function; report
+    what it received, in order.
 
-    The arguments are those of `pytensor.scan`. With `fn=None` the recorder returns a
-    placeholder per entry of outputs_info (an output's own previous value, or a constant for
-    an output without initial value); pass your own `fn` to probe it as it is (it is called
-    with the same arguments, after they are recorded). Nothing is compiled. Warnings scan
-    raises while building are captured in `Signature.warnings`, not printed; an error scan
+    The arguments are those of `pytensor.scan`. With `fn=None` the
+    recorder returns a placeholder per entry of outputs_info (an
+    output's own previous value, or a constant for an output without
+    initial value); pass your own `fn` to probe it as it is (it is
+    called with the same arguments, after they are recorded).
+    Nothing is compiled. Warnings scan raises while building are
+    captured in `Signature.warnings`, not printed; an error scan
     raises is raised (`scanlab.explain` explains it instead).
     """
     if _is_one_step(n_steps):
         raise ScanlabInputError(
-            "n_steps must not be 1 for a probe: with n_steps=1 scan skips the loop and hands fn "
-            "the inputs themselves, not per-step slices"
+            "n_steps must not be 1 for a probe: with n_steps=1 "
+            "scan skips the loop and hands fn the inputs "
+            "themselves, not per-step slices"
         )
     recording = record_scan(
-        fn, sequences, outputs_info, non_sequences, n_steps=n_steps, strict=strict
+        fn,
+        sequences,
+        outputs_info,
+        non_sequences,
+        n_steps=n_steps,
+        strict=strict,
     )
     if recording.error is not None:
         raise recording.error
     result = recording.returned
-    n_outputs = len(result) if isinstance(result, (list, tuple)) else 1
-    return Signature(recording.arguments, n_outputs, recording.warnings)
+    n_outputs = (
+        len(result) if isinstance(result, (list, tuple)) else 1
+    )
+    return Signature(
+        recording.arguments, n_outputs, recording.warnings
+    )
 
 
 def _placeholder_outputs(args: Sequence[Variable], outs: list[Any]) -> Any:
@@ -738,10 +751,12 @@ def fibonacci_loop(k: int, start: Sequence[int] = (0, 1)) -> list[int]:
 
 @compiled
 def first_minus_second_function(taps: tuple[int, int]) -> Function:
-    """Compiled f(x): fn(first, second) = first - second, with sequence taps listed as `taps`.
+    """Compiled f(x): fn(first, second) = first - second, with
+    sequence taps listed as `taps`.
 
-    Which slice arrives first is exactly what the result shows: with taps (1, -1) each step
-    gives x[t+1] - x[t-1] if taps arrive as listed, and the negative if they were sorted.
+    Which slice arrives first is exactly what the result shows: with
+    taps (1, -1) each step gives x[t+1] - x[t-1] if taps arrive as
+    listed, and the negative if they were sorted.
     """
     x = pt.vector("x")
     result = pytensor.scan(

@@ -40,13 +40,17 @@ MAX_TAP = 50
 
 
 def ar2_scan(start, phi1, phi2, c, n_steps):
-    """x[t] = c + phi1 * x[t-1] + phi2 * x[t-2], n_steps times, from start = [x0, x1].
+    """x[t] = c + phi1 * x[t-1] + phi2 * x[t-2], n_steps times, from
+    start = [x0, x1].
 
-    fn receives the prior results in the order the taps are listed, here [-2, -1]:
-    first x[t-2], then x[t-1], then the non-sequences.
+    fn receives the prior results in the order the taps are listed,
+    here [-2, -1]: first x[t-2], then x[t-1], then the
+    non-sequences.
     """
     return pytensor.scan(
-        fn=lambda x_tm2, x_tm1, phi1, phi2, c: c + phi1 * x_tm1 + phi2 * x_tm2,
+        fn=lambda x_tm2, x_tm1, phi1, phi2, c: (
+            c + phi1 * x_tm1 + phi2 * x_tm2
+        ),
         outputs_info=dict(initial=start, taps=[-2, -1]),
         non_sequences=[phi1, phi2, c],
         n_steps=n_steps,
@@ -56,11 +60,17 @@ def ar2_scan(start, phi1, phi2, c, n_steps):
 
 @compiled
 def ar2_function() -> Function:
-    """Compiled f(start, phi1, phi2, c, n) -> the n new values x2 .. x(n+1)."""
+    """Compiled f(start, phi1, phi2, c, n) -> the n new values
+    x2 .. x(n+1)."""
     start = pt.vector("start")
-    phi1, phi2, c = pt.dscalar("phi1"), pt.dscalar("phi2"), pt.dscalar("c")
+    phi1 = pt.dscalar("phi1")
+    phi2 = pt.dscalar("phi2")
+    c = pt.dscalar("c")
     n = pt.iscalar("n")
-    return function([start, phi1, phi2, c, n], ar2_scan(start, phi1, phi2, c, n))
+    return function(
+        [start, phi1, phi2, c, n],
+        ar2_scan(start, phi1, phi2, c, n),
+    )
 
 
 def _ar2_inputs(phi1, phi2, start, n, c):
@@ -78,14 +88,25 @@ def _ar2_inputs(phi1, phi2, start, n, c):
     )
 
 
-def ar2(phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0) -> np.ndarray:
-    """The scan's result: n values x2 .. x(n+1) of x[t] = c + phi1 x[t-1] + phi2 x[t-2]."""
+def ar2(
+    phi1: float,
+    phi2: float,
+    start: Sequence[float],
+    n: int,
+    c: float = 0.0,
+) -> np.ndarray:
+    """The scan's result: n values x2 .. x(n+1) of
+    x[t] = c + phi1 x[t-1] + phi2 x[t-2]."""
     start, phi1, phi2, c, n = _ar2_inputs(phi1, phi2, start, n, c)
     return ar2_function()(start, phi1, phi2, c, n)
 
 
 def ar2_loop(
-    phi1: float, phi2: float, start: Sequence[float], n: int, c: float = 0.0
+    phi1: float,
+    phi2: float,
+    start: Sequence[float],
+    n: int,
+    c: float = 0.0,
 ) -> np.ndarray:
     """The same recurrence as a plain Python loop."""
     start, phi1, phi2, c, n = _ar2_inputs(phi1, phi2, start, n, c)
@@ -117,10 +138,14 @@ def ar2_figure(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40, c: float
     return fig
 
 
-def describe_ar2(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40) -> LineChart:
-    """Explorer leaf: the AR(2) series as an SVG chart (compiled once for all coefficients).
+def describe_ar2(
+    phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40
+) -> LineChart:
+    """Explorer leaf: the AR(2) series as an SVG chart (compiled
+    once for all coefficients).
 
-    The same picture as `ar2_figure`, drawn fast enough to follow typing in a live kernel.
+    The same picture as `ar2_figure`, drawn fast enough to follow
+    typing in a live kernel.
     """
     values = ar2(phi1, phi2, start, n)
     start = as_vector("start", start)
@@ -128,14 +153,20 @@ def describe_ar2(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40) -> Lin
     return LineChart(
         f"x[t] = {phi1:g}·x[t-1] {sign} {abs(phi2):g}·x[t-2]",
         (
-            series("start (not in result)", [0, 1], start, color=COLORS[2], line=False,
-                   marker="hollow"),
-            series("scan result", np.arange(2, n + 2), values, color=COLORS[0], marker="dot"),
+            series(
+                "start (not in result)", [0, 1], start,
+                color=COLORS[2], line=False, marker="hollow",
+            ),
+            series(
+                "scan result", np.arange(2, n + 2), values,
+                color=COLORS[0], marker="dot",
+            ),
         ),
         xlabel="t",
         width=560,
         height=280,
-        legend="below",  # inside, it would sit on the start markers at t = 0, 1
+        # inside, it would sit on the start markers at t = 0, 1
+        legend="below",
     )
 
 
@@ -149,10 +180,12 @@ def _as_taps(taps) -> tuple[int, ...]:
 
 
 def window_reach(taps: Sequence[int]) -> tuple[int, int]:
-    """How far a window reaches (behind, ahead) of the step's position t.
+    """How far a window reaches (behind, ahead) of the step's
+    position t.
 
-    PyTensor counts t itself as part of every window, even when 0 is not a tap: taps=[1, 2]
-    reach 0 behind and 2 ahead, taps=[-1] reach 1 behind and 0 ahead.
+    PyTensor counts t itself as part of every window, even when 0 is
+    not a tap: taps=[1, 2] reach 0 behind and 2 ahead, taps=[-1]
+    reach 1 behind and 0 ahead.
     """
     taps = _as_taps(taps)
     return max(0, -min(taps)), max(0, max(taps))
@@ -199,9 +232,11 @@ def sequence_steps(
 def window_indices(
     length: int, taps: Sequence[int], n_steps: int | None = None
 ) -> list[tuple[int, ...]]:
-    """For each step, the indices of x it reads, in the order the taps are listed.
+    """For each step, the indices of x it reads, in the order the
+    taps are listed.
 
-    Step 0 sits at t = max(0, -min(taps)): the first position whose window starts inside x.
+    Step 0 sits at t = max(0, -min(taps)): the first position whose
+    window starts inside x.
     """
     behind, _ahead = window_reach(taps)
     taps = _as_taps(taps)
@@ -262,11 +297,13 @@ def moving_window_numpy(
 
 
 def newton_sqrt_scan(a, x0, tol, max_steps):
-    """Newton's method for sqrt(a): x <- (x + a/x) / 2 until two iterates differ by < tol."""
+    """Newton's method for sqrt(a): x <- (x + a/x) / 2 until two
+    iterates differ by < tol."""
 
     def step(x_prev, a, tol):
         x_new = (x_prev + a / x_prev) / 2
-        # returning until(...) next to the output makes this a while-loop
+        # returning until(...) next to the output
+        # makes this a while-loop
         return x_new, until(pt.abs(x_new - x_prev) < tol)
 
     return pytensor.scan(
@@ -280,10 +317,16 @@ def newton_sqrt_scan(a, x0, tol, max_steps):
 
 @compiled
 def newton_function() -> Function:
-    """Compiled f(a, x0, tol, max_steps) -> the iterates of the steps that ran."""
-    a, x0, tol = pt.dscalar("a"), pt.dscalar("x0"), pt.dscalar("tol")
+    """Compiled f(a, x0, tol, max_steps) -> the iterates of the
+    steps that ran."""
+    a = pt.dscalar("a")
+    x0 = pt.dscalar("x0")
+    tol = pt.dscalar("tol")
     max_steps = pt.iscalar("max_steps")
-    return function([a, x0, tol, max_steps], newton_sqrt_scan(a, x0, tol, max_steps))
+    return function(
+        [a, x0, tol, max_steps],
+        newton_sqrt_scan(a, x0, tol, max_steps),
+    )
 
 
 def _newton_inputs(a, x0, tol, max_steps):
