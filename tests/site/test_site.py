@@ -43,6 +43,30 @@ def test_no_cell_stores_its_printed_text_in_pieces() -> None:
             assert not split, f"{path.name} cell {n}: its printed text is stored in pieces"
 
 
+def test_library_code_a_page_shows_fits_the_code_column() -> None:
+    # show_source's listings (scanlab.source): stored as a ```python block in a Markdown
+    # output, which strict nbval keeps equal to the library's code.
+    import json
+    import re
+
+    from tests.conftest import ROOT
+
+    listings = 0
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for n, cell in enumerate(json.loads(path.read_text("utf-8"))["cells"]):
+            for output in cell.get("outputs", []):
+                markdown = "".join(output.get("data", {}).get("text/markdown", ""))
+                if not re.match(r"`{3,}python\n", markdown):
+                    continue
+                listings += 1
+                wide = [line for line in markdown.splitlines() if len(line) > CODE_COLUMN]
+                assert not wide, (
+                    f"{path.name} cell {n}: {len(wide)} lines of a listing wrap in the code "
+                    f"column, e.g. {wide[0]!r}"
+                )
+    assert listings >= 20, f"only {listings} listings found (has show_source changed?)"
+
+
 def _html_files(site: Path) -> list[Path]:
     return [p for p in site.rglob("*.html") if "_static" not in p.parts]
 
