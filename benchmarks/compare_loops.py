@@ -8,7 +8,11 @@ with the machine, the library versions and the state of PyTensor's compile cache
 
 Run it twice: the "1st call" column (Numba's compile) shrinks once PyTensor's on-disk cache
 holds the graphs, and the cache line turns from cold to warm; the "build" column (graph
-rewrites) does not shrink.
+rewrites) does not shrink. Chapter 8 fills the same cache (`~/.pytensor`) with the same
+graphs, so after it this script starts warm; to start cold, give PyTensor a cache folder that
+does not exist yet, on both runs:
+
+    PYTENSOR_FLAGS=base_compiledir=/tmp/fresh .venv/bin/python benchmarks/compare_loops.py
 """
 
 from __future__ import annotations

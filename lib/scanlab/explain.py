@@ -609,14 +609,12 @@ MAX_DIMS, MAX_LENGTH = 4, 100_000
 
 
 def rnn_step(x_t, h_tm1, W):
-    """One step of a small RNN: what changes is x, the prior
-    result h, what stays W."""
+    """One RNN step: x changes, h is the prior result, W stays."""
     return pt.tanh(x_t @ W + h_tm1)
 
 
 def window_step(*args):
-    """The same step reading x at several taps: their sum stands in
-    for x[t]."""
+    """The step reading x at several taps: their sum is x[t]."""
     *x_taps, h_tm1, W = args
     return pt.tanh(sum(x_taps) @ W + h_tm1)
 
@@ -627,8 +625,11 @@ def explain_shapes(
     weights: tuple[int, ...] = (3, 4),
     taps: tuple[int, ...] = (0,),
 ) -> str:
-    """The explorer's text: the scan call for inputs of these
-    shapes, and what explain says."""
+    """The explorer's text: the scan call and what explain says.
+
+    The call is built for inputs of these shapes and dtype; nothing
+    is compiled.
+    """
     x = pt.tensor("x", shape=sequence, dtype="float64")
     h0 = pt.tensor("h0", shape=initial[0], dtype=initial[1])
     W = pt.tensor("W", shape=weights, dtype="float64")
@@ -644,8 +645,8 @@ def explain_shapes(
         f"h0: {shape_text(initial[0])} {initial[1]}   "
         f"W: {shape_text(weights)} float64",
         f"pytensor.scan({step.__name__}, sequences=[{code}],",
-        "              outputs_info=[h0], non_sequences=[W], "
-        "return_updates=False)",
+        "              outputs_info=[h0], non_sequences=[W],",
+        "              return_updates=False)",
         "",
         str(e),
     ])

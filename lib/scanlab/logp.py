@@ -39,13 +39,19 @@ LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
 def normal_logpdf(value, mu, sigma):
-    """log Normal(value | mu, sigma), elementwise (what PyMC's `pm.Normal` logp computes)."""
-    return -0.5 * ((value - mu) / sigma) ** 2 - pt.log(sigma) - LOG_SQRT_2PI
+    """log Normal(value | mu, sigma), elementwise.
+
+    What PyMC's `pm.Normal` computes for its log-density.
+    """
+    z = (value - mu) / sigma
+    return -0.5 * z**2 - pt.log(sigma) - LOG_SQRT_2PI  # log √(2π)
 
 
 def ar1_logp_scan(y, phi, sigma):
-    """AR(1) log-density as a loop: each step adds its term to the
-    prior result (the total)."""
+    """AR(1) log-density as a loop: each step adds its term.
+
+    The prior result is the running total.
+    """
     totals = pytensor.scan(
         fn=lambda y_prev, y_t, total, phi, sigma: (
             total + normal_logpdf(y_t, phi * y_prev, sigma)
@@ -59,14 +65,15 @@ def ar1_logp_scan(y, phi, sigma):
 
 
 def ar1_logp_vectorised(y, phi, sigma):
-    """The same log-density without a loop: every residual
-    y_t - phi * y_(t-1) at once."""
+    """The same log-density without a loop: all residuals at once.
+
+    Each residual y_t - phi * y_(t-1) needs only data, not a loop.
+    """
     return normal_logpdf(y[1:], phi * y[:-1], sigma).sum()
 
 
 def latent_logp_scan(x, y, a, sigma):
-    """Latent tanh state: the loop makes h, then y is scored
-    against it."""
+    """Latent tanh state: the loop makes h, then y is scored."""
     h = pytensor.scan(
         fn=lambda x_t, prior_h, a: pt.tanh(a * prior_h + x_t),
         sequences=[x],
@@ -78,9 +85,12 @@ def latent_logp_scan(x, y, a, sigma):
 
 
 def logp_graph(model: Model, form: str, gradient: bool = True):
-    """(inputs, outputs): [log-density] plus, with `gradient`, its
-    gradient w.r.t. both parameters, taken through the loop by
-    `pytensor.grad`, as a sampler asks for them."""
+    """(inputs, outputs): the log-density, its gradient if asked.
+
+    With `gradient`, the gradient w.r.t. both parameters, taken
+    through the loop by `pytensor.grad`, as a sampler asks for them.
+    """
+    # one_of raises unless the name is listed (MODELS, FORMS[model])
     one_of("model", model, MODELS)
     one_of("form", form, FORMS[model])
     # (phi, sigma) or (a, sigma)

@@ -52,7 +52,7 @@ DESCRIPTIONS: dict[str, str] = {
     "recurrence": "h_t = tanh(0.9 * prior result + x_t)",
 }
 POWER_LENGTH = 100  # len(A): the loop length is k, the size we vary
-DECAY = 0.9  # the recurrence's non-sequence `a`
+DECAY = 0.9  # the recurrence's constant: tanh(0.9 * prior + x_t)
 MAX_UNROLLED = 1000  # beyond this an unrolled graph takes minutes to build
 MAX_SIZE = 1_000_000
 NO_MODE = "-"  # NumPy rows: no PyTensor mode involved
@@ -173,8 +173,7 @@ def has_way(computation: Computation, way: Way) -> bool:
 
 
 def scan_graph(computation: Computation):
-    """(inputs, output) of the scan way: one graph whose length is
-    an input."""
+    """(inputs, output) of the scan way: one graph, any length."""
     if computation == "power":
         A, k = pt.vector("A"), pt.iscalar("k")
         result = pytensor.scan(
@@ -185,17 +184,17 @@ def scan_graph(computation: Computation):
             return_updates=False,
         )
         return [A, k], result[-1]
+
+    def cumsum_step(x_t, prior_result):
+        return prior_result + x_t
+
+    def recurrence_step(x_t, prior_result):
+        return pt.tanh(DECAY * prior_result + x_t)
+
+    steps = {"cumsum": cumsum_step, "recurrence": recurrence_step}
     x = pt.vector("x")
-    if computation == "cumsum":
-        step = lambda x_t, prior_result: (  # noqa: E731
-            prior_result + x_t
-        )
-    else:
-        step = lambda x_t, prior_result: (  # noqa: E731
-            pt.tanh(DECAY * prior_result + x_t)
-        )
     result = pytensor.scan(
-        fn=step,
+        fn=steps[computation],
         sequences=[x],
         outputs_info=pt.zeros(()),
         return_updates=False,
@@ -204,8 +203,7 @@ def scan_graph(computation: Computation):
 
 
 def vectorised_graph(computation: Computation):
-    """(inputs, output) of the whole-array way
-    (no recurrence: it has none)."""
+    """(inputs, output) without a loop (recurrence has none)."""
     if computation == "power":
         A, k = pt.vector("A"), pt.iscalar("k")
         return [A, k], A**k
@@ -214,8 +212,10 @@ def vectorised_graph(computation: Computation):
 
 
 def unrolled_graph(computation: Computation, n: int):
-    """(inputs, output) of n steps written out by a Python loop:
-    n fixed, one op per step."""
+    """(inputs, output) of n steps written out by a Python loop.
+
+    n is fixed when the graph is built: one op per step.
+    """
     if computation == "power":
         A = pt.vector("A")
         # accepted so every way takes the same arguments; n is fixed
