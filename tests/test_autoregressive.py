@@ -174,7 +174,12 @@ def test_as_long_and_compare_sentence() -> None:
         ar.as_long(0.0)
     text = ar.compare_sentence({"scan": 2e-4, "vectorised": 2e-5}, {"scan": 3.0, "vectorised": 1.0})
     assert "**10 times as long as** the vectorised one (200 µs against 20 µs)" in text
-    assert "3 times as long as compiling the vectorised one (3.0 s against 1.0 s)" in text
+    assert "3 times as long as compiling the vectorised one (3.0 s against 1.0 s)." in text
+    assert "start-up" not in text
+    warmed = ar.compare_sentence({"scan": 2e-4, "vectorised": 2e-5},
+                                 {"scan": 3.0, "vectorised": 1.0}, start_up=0.74)
+    assert warmed.startswith(text)
+    assert "Neither compile time includes Numba's one-off start-up (0.7 s," in warmed
 
 
 def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> None:

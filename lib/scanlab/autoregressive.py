@@ -52,8 +52,7 @@ def ar2_step(y_tm2, y_tm1, rng, phi1, phi2, sigma):
 
 
 def ar2_scan(init, phi1, phi2, sigma, n_steps, rng):
-    """n_steps values after init = [y0, y1]; returns
-    (values, last rng)."""
+    """(values, last rng): n_steps values after init = [y0, y1]."""
     values, last_rng = pytensor.scan(
         fn=ar2_step,
         outputs_info=[dict(initial=init, taps=[-2, -1]), rng],
@@ -123,15 +122,20 @@ def _paths_inputs(phi1, phi2, sigma, n_steps, start, k):
     return start, *params, n_steps
 
 
-def ar2_paths(phi1, phi2, sigma, n_steps: int, start=(0.0, 0.0), seed: int = 0,
-              k: int = 1) -> np.ndarray:
-    """k paths of n_steps values (shape (n_steps, k)) by the scan, from numpy's seed `seed`.
+def ar2_paths(phi1, phi2, sigma, n_steps: int, start=(0.0, 0.0),
+              seed: int = 0, k: int = 1) -> np.ndarray:
+    """k paths of n_steps values, shape (n_steps, k), by the scan.
 
-    phi1, phi2, sigma: numbers (shared by all paths) or one value per path.
+    phi1, phi2, sigma: numbers (shared by all paths) or one value
+    per path; start: [y0, y1], or one pair per path. The noise
+    comes from numpy's generator seeded with `seed`.
     """
-    start, phi1, phi2, sigma, n_steps = _paths_inputs(phi1, phi2, sigma, n_steps, start, k)
-    seed = as_count("seed", seed)
-    return paths_function()(start, phi1, phi2, sigma, n_steps, np.random.default_rng(seed))
+    # checked, numbers spread to one value per path
+    start, phi1, phi2, sigma, n_steps = _paths_inputs(
+        phi1, phi2, sigma, n_steps, start, k
+    )
+    rng = np.random.default_rng(as_count("seed", seed))
+    return paths_function()(start, phi1, phi2, sigma, n_steps, rng)
 
 
 def ar2_loop(phi1, phi2, sigma, n_steps: int, start=(0.0, 0.0), seed: int = 0,
@@ -294,17 +298,26 @@ def as_long(ratio: float) -> str:
     return f"{ratio:.2g} times as long as (that is, {1 / ratio:.2g} times faster than)"
 
 
-def compare_sentence(per_call: dict[str, float], compile_seconds: dict[str, float]) -> str:
-    """The chapter's sentence comparing the scan's timings with the vectorised ones."""
+def compare_sentence(per_call: dict[str, float], compile_seconds: dict[str, float],
+                     start_up: float | None = None) -> str:
+    """The chapter's sentence comparing the scan's timings with the vectorised ones.
+
+    start_up: the seconds of the trivial graph compiled before both (Numba's one-off
+    start-up), said to be in neither compile time.
+    """
     run = per_call["scan"] / per_call["vectorised"]
     build = compile_seconds["scan"] / compile_seconds["vectorised"]
-    return (
+    text = (
         f"On this run, one call of the scan's log-density and gradient took **{as_long(run)}** "
         f"the vectorised one ({per_call['scan'] * 1e6:.0f} µs against "
         f"{per_call['vectorised'] * 1e6:.0f} µs), and compiling it took {as_long(build)} "
         f"compiling the vectorised one ({compile_seconds['scan']:.1f} s against "
         f"{compile_seconds['vectorised']:.1f} s)."
     )
+    if start_up is not None:
+        text += (f" Neither compile time includes Numba's one-off start-up ({start_up:.1f} s, "
+                 "paid before both by one trivial graph).")
+    return text
 
 
 def machine(watch: CacheWatch | None = None) -> str:

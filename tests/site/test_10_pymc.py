@@ -43,7 +43,7 @@ def test_log_densities_appear_and_agree(built_site: Path) -> None:
         logp, *gradient = ar.logp_dlogp_function(ar.ar2_model(data, vectorised=vectorised))(
             **point
         )
-        assert f"{name:10}: logp {logp:.6f}, gradient {np.round(gradient, 6)}" in text
+        assert f"{name:12}{logp:<13.6f}{np.round(gradient, 6)}" in text
 
 
 def test_posterior_summary_appears_and_covers_the_truth(built_site: Path, posterior) -> None:
@@ -70,6 +70,9 @@ def test_forecast_numbers_appear(built_site: Path, posterior) -> None:
     for h in (1, 2, 5, 20):
         assert (f"{h:2d} steps ahead: median {mid[h - 1]:6.3f},"
                 f" 90% band width {high[h - 1] - low[h - 1]:.3f}") in text
+    stationary = sum(ar.is_stationary(a, b) for a, b in zip(*draws[:2], strict=True))
+    assert stationary == 600
+    assert f"stationary posterior draws: {stationary} of 600" in text
 
 
 def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> None:
@@ -98,7 +101,8 @@ def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
     on the page), defined before the cells that use them."""
     text = html_text(raw_html(built_site, PAGE))
     first_use = min(text.index(use) for use in ("ar.best_time", "ar.machine(watch)",
-                                                "show_source(ar.ar2_scan", "ar.describe_paths"))
+                                                "ar.ar2_scan, ar.paths_function",
+                                                "ar.describe_paths"))
     assert text.index("from scanlab import autoregressive as ar") < first_use
     assert text.index("watch = CacheWatch.start()") < text.index("three = simulate(")
     assert re.search(r"from scanlab\.machine import CacheWatch", text)
