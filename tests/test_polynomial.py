@@ -81,6 +81,11 @@ def test_scan_stops_at_the_shortest_sequence():
     assert steps.component.tolist() == [1.0, 4.0, 12.0]
     text = format_steps(steps)
     assert "5 coefficients, 3 steps" in text and "2 coefficient(s) never used" in text
+    assert max(len(line) for line in text.splitlines()) <= 66  # fits an exercise's toggle
+    # Steps are counted from 1 (as in chapter 1); the power column is the element's index.
+    assert [row.split()[:3] for row in text.splitlines()[1:4]] == [
+        ["1", "1", "0"], ["2", "2", "1"], ["3", "3", "2"]
+    ]
     # The raw compiled function drops coefficient 10001 silently ...
     assert float(polynomial_function()(np.ones(MAX_COEFFICIENTS_SUPPORTED + 1), 1.0)) == 10000.0
     # ... so polynomial() refuses it.

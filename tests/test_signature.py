@@ -133,6 +133,20 @@ def test_probe_refuses_one_step():
         probe(outputs_info=[h], n_steps=1)
     with pytest.raises(ScanlabInputError, match="n_steps must not be 1"):
         probe(outputs_info=[h], n_steps=pt.constant(1))
+    # What the refusal says scan does with n_steps=1: fn gets x[0] (unnamed, no x[t]) and the
+    # initial value itself (not a slice h[t-1]); a non-sequence is passed as itself either way.
+    x, W = pt.matrix("x"), pt.matrix("W")
+    received = []
+
+    def fn(*args):
+        received.extend(args)
+        return args[1]
+
+    pytensor.scan(fn, sequences=[x], outputs_info=[h], non_sequences=[W], n_steps=1,
+                  return_updates=False)
+    first, prior, weights = received
+    assert first.name is None and first.owner.inputs[0] is x  # x[0]
+    assert prior is h and weights is W
 
 
 def test_wrong_number_of_parameters_is_pythons_type_error():

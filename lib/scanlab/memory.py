@@ -230,8 +230,7 @@ def memory_use(
     repeat: int = 2,
     samples: int = 3,
 ) -> MemoryUse:
-    """What a call of `f(*args)` allocates, and how much of it
-    becomes physical memory.
+    """What `f(*args)` allocates, and how much becomes resident.
 
     Both figures are read on the same calls. `allocated`: the peak
     of the bytes requested during the call, counted by tracemalloc

@@ -75,13 +75,13 @@ def polynomial_function(
 
 @compiled
 def steps_function() -> Function:
-    """Compiled f(coefficients, x, max_coefficients_supported) ->
-    every step.
+    """Compiled f(coefficients, x, limit): every step, recorded.
 
-    fn hands its arguments straight back as extra outputs, so the
-    table is scan's own record of what each step saw and returned,
-    not a reconstruction. The length of the powers is an input, not
-    a constant: one compiled loop serves every limit.
+    The limit is max_coefficients_supported. fn hands its
+    arguments straight back as extra outputs, so the table is
+    scan's own record of what each step saw and returned, not a
+    reconstruction. The length of the powers is an input, not a
+    constant: one compiled loop serves every limit.
     """
     coefficients = pt.vector("coefficients")
     x = pt.scalar("x")
@@ -154,8 +154,9 @@ def polynomial_steps(
     x,
     max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED,
 ) -> Steps:
-    """Every step as scan ran it (extra coefficients are kept: the
-    table shows them unused)."""
+    """Every step as scan ran it; unused coefficients are kept.
+
+    They are counted, so that `format_steps` can report them."""
     coefficients, x = _coefficients_and_x(coefficients, x)
     max_coefficients_supported = as_count(
         "max_coefficients_supported",
@@ -185,7 +186,7 @@ def numpy_polynomial(coefficients, x) -> float:
 
 
 def check_n_steps(n_steps, **sequences) -> int:
-    """n_steps as an int, refused if any named sequence is shorter.
+    """n_steps as an int; refused if a named sequence is shorter.
 
     PyTensor 3.3's Numba scan does not compare n_steps with the
     sequences' lengths (its loop is compiled without bounds checks),
@@ -269,7 +270,9 @@ def _bar(value: float, scale: float, half: int | None) -> str:
 def format_steps(steps: Steps, bars: bool = False) -> str:
     """A per-step table: step, coefficient, power, x, component (and optional text bars).
 
-    Narrow on purpose (at most 65 characters with bars) so it fits the book's text column.
+    Steps are counted from 1, as everywhere in the book (step 1 reads element 0 of each
+    sequence: the power column shows the index). Narrow on purpose (at most 65 characters
+    with bars) so it fits the book's text column.
     """
     header = f"{'step':>4}  {'coefficient':>11}  {'power':>5}  {'x':>5}  {'component':>9}"
     negative = bool(np.any(steps.component < 0))
@@ -280,7 +283,7 @@ def format_steps(steps: Steps, bars: bool = False) -> str:
     scale = float(np.max(np.abs(steps.component))) if steps.n_steps else 0.0
     for i in range(steps.n_steps):
         line = (
-            f"{i:>4}  {steps.coefficient[i]:>11g}  {steps.power[i]:>5d}  "
+            f"{i + 1:>4}  {steps.coefficient[i]:>11g}  {steps.power[i]:>5d}  "
             f"{steps.x[i]:>5g}  {steps.component[i] + 0.0:>9.4g}"  # + 0.0: no "-0" for 0 * (-2)
         )
         if bars:
@@ -291,9 +294,9 @@ def format_steps(steps: Steps, bars: bool = False) -> str:
     if dropped > 0:
         lines.append(
             f"{steps.n_coefficients} coefficients, {steps.n_steps} steps: the powers "
-            f"(arange({steps.max_coefficients_supported})) ran out first, "
-            f"{dropped} coefficient(s) never used"
+            f"(arange({steps.max_coefficients_supported})) ran out first:"
         )
+        lines.append(f"{dropped} coefficient(s) never used")
     return "\n".join(lines)
 
 
@@ -303,8 +306,7 @@ MAX_EXPLORER_COEFFICIENTS = 20  # a table a reader can read
 def describe_polynomial(
     coefficients=(1.0, 0.0, 2.0), x: float = 3.0
 ) -> str:
-    """What the explorer shows: the steps with text bars, the sum,
-    numpy's value."""
+    """The explorer's text: steps with bars, the sum, numpy's."""
     coefficients, x = _coefficients_and_x(coefficients, x)
     if len(coefficients) > MAX_EXPLORER_COEFFICIENTS:
         raise ScanlabInputError(
@@ -313,10 +315,9 @@ def describe_polynomial(
         )
     steps = polynomial_steps(coefficients, x)
     if not np.all(np.isfinite(steps.component)):
-        not_finite = "(a component is not finite)"
         raise ScanlabInputError(
             f"x = {x:g} overflows float64 for these "
-            f"coefficients {not_finite}",
+            "coefficients (a component is not finite)",
         )
     terms = ""
     for c, p in zip(steps.coefficient, steps.power, strict=True):
@@ -390,7 +391,8 @@ def zip_diagram(coefficients=(1.0, 0.0, 2.0), shown_powers: int = 8) -> Figure:
         color="#999999",
     )
     for i in range(n):
-        ax.text(i + 0.45, -0.35, f"step {i}", ha="center", va="center", fontsize=8, color="#4a78b5")
+        label = f"step {i + 1}"  # steps count from 1, as in the tables
+        ax.text(i + 0.45, -0.35, label, ha="center", va="center", fontsize=8, color="#4a78b5")
     ax.text(
         n + 0.1, -0.35, "no coefficient left: scan stops", va="center", fontsize=8, color="#a40000"
     )

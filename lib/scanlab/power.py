@@ -27,8 +27,7 @@ def power_scan(
     k: pt.TensorVariable,
     init: InitStyle = "ones_like",
 ) -> pt.TensorVariable:
-    """The symbolic loop: the prior result times A, k times; returns
-    all k steps."""
+    """The symbolic loop: k steps of prior result * A, all kept."""
     one_of("init", init, INIT_STYLES)
     start = (
         pt.ones_like(A) if init == "ones_like" else pt.ones(A.shape)
@@ -47,8 +46,7 @@ def power_function(
     init: InitStyle = "ones_like",
     keep: Literal["last", "all"] = "last",
 ) -> Function:
-    """Compiled f(A, k): A**k (keep='last') or all steps A**1..A**k
-    (keep='all')."""
+    """Compiled f(A, k): A**k, or with keep='all' A**1 .. A**k."""
     one_of("keep", keep, ("last", "all"))
     A = pt.vector("A")
     k = pt.iscalar("k")
@@ -78,8 +76,7 @@ def describe_power(
     A=(0.0, 1.0, 2.0, 3.0),
     init: InitStyle = "ones_like",
 ) -> str:
-    """What the explorer shows: every step, result[-1], what the
-    loop allocates."""
+    """The explorer's text: steps, result[-1], what it allocates."""
     A, k = _inputs(A, k)
     steps = power_steps(A, k, init)
     lines = [

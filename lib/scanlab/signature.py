@@ -278,24 +278,36 @@ def record_scan(
     go_backwards: bool = False,
     truncate_gradient: int = -1,
 ) -> Recording:
-    """Call `pytensor.scan(..., return_updates=False)` with a recording fn; never raises
-    what scan raises (it is returned in `Recording.error`). Nothing is compiled.
+    """Run pytensor.scan with a recording fn; keep any error.
 
-    `fn=None` records with a placeholder step (each output returns its own prior value).
+    The call is `pytensor.scan(..., return_updates=False)`; what
+    scan raises is returned in `Recording.error`, never raised.
+    Nothing is compiled. `fn=None` records with a placeholder
+    step (each output returns its own prior value).
     """
+    # Unnamed inputs get a name after their place, on an alias.
     taken: set[str] = set()
-    seqs = _label_inputs(_as_list(sequences), "sequences", "input", taken)
-    outs = _label_inputs(_as_list(outputs_info), "outputs_info", "initial", taken)
+    seqs = _label_inputs(
+        _as_list(sequences), "sequences", "input", taken
+    )
+    outs = _label_inputs(
+        _as_list(outputs_info), "outputs_info", "initial", taken
+    )
     non_seqs = [
-        v if isinstance(v, Variable) else pt.as_tensor_variable(v) for v in _as_list(non_sequences)
+        v if isinstance(v, Variable) else pt.as_tensor_variable(v)
+        for v in _as_list(non_sequences)
     ]
 
     seq_sources: dict[str, int] = {}
     for i, entry in enumerate(seqs):
-        seq_sources[(entry["input"] if isinstance(entry, dict) else entry).name] = i
+        seq = entry["input"] if isinstance(entry, dict) else entry
+        seq_sources[seq.name] = i
     out_sources: dict[str, int] = {}
     for i, entry in enumerate(outs):
-        initial = entry.get("initial") if isinstance(entry, dict) else entry
+        if isinstance(entry, dict):
+            initial = entry.get("initial")
+        else:
+            initial = entry
         if initial is not None:
             out_sources[initial.name] = i
 
@@ -308,12 +320,13 @@ def record_scan(
         if fn is None:
             result = _placeholder_outputs(args, outs)
         else:
-            try:  # Python's own check, before fn runs: do the parameters fit?
+            # Python's own check, before fn runs: do they fit?
+            try:
                 inspect.signature(fn).bind(*args)
             except TypeError as exc:
                 call_error.append(str(exc))
-            except ValueError:  # no signature (some builtins): let the call decide
-                pass
+            except ValueError:
+                pass  # no signature (some builtins): call it
             result = fn(*args)
         returned.append(result)
         return result
@@ -333,9 +346,11 @@ def record_scan(
                 strict=strict,
                 return_updates=False,
             )
-        except Exception as exc:  # kept for the caller: probe raises it, explain explains it
-            error = exc
-    arguments = _identify(received, seqs, outs, non_seqs, seq_sources, out_sources)
+        except Exception as exc:
+            error = exc  # probe raises it, explain explains it
+    arguments = _identify(
+        received, seqs, outs, non_seqs, seq_sources, out_sources
+    )
     return Recording(
         arguments=tuple(arguments),
         received=tuple(received),
@@ -360,13 +375,13 @@ def probe(
     strict: bool = False,
     fn: Callable[..., Any] | None = None,
 ) -> Signature:
-    """Run `pytensor.scan` with a recording step function; report
-    what it received, in order.
+    """Run scan with a recording fn; report what fn received.
 
-    The arguments are those of `pytensor.scan`. With `fn=None` the
-    recorder returns a placeholder per entry of outputs_info (an
-    output's own previous value, or a constant for an output without
-    initial value); pass your own `fn` to probe it as it is (it is
+    The arguments are those of `pytensor.scan`; `record_scan`
+    makes the call. With `fn=None` the recorder returns a
+    placeholder per entry of outputs_info (an output's own
+    previous value, or a constant for an output without initial
+    value); pass your own `fn` to probe it as it is (it is
     called with the same arguments, after they are recorded).
     Nothing is compiled. Warnings scan raises while building are
     captured in `Signature.warnings`, not printed; an error scan
@@ -375,8 +390,9 @@ def probe(
     if _is_one_step(n_steps):
         raise ScanlabInputError(
             "n_steps must not be 1 for a probe: with n_steps=1 "
-            "scan skips the loop and hands fn the inputs "
-            "themselves, not per-step slices"
+            "scan skips the loop and hands fn the first step's "
+            "values (x[0], the initial value itself), not the "
+            "slices named x[t], h[t-1] that the probe reads"
         )
     recording = record_scan(
         fn,
@@ -597,7 +613,10 @@ def probe_layout(
     """`layout_scan`, then `probe` on it."""
     layout = layout_scan(sequences, outputs, non_sequences)
     signature = probe(
-        layout.sequences, layout.outputs_info, layout.non_sequences, n_steps=layout.n_steps
+        layout.sequences,
+        layout.outputs_info,
+        layout.non_sequences,
+        n_steps=layout.n_steps,
     )
     return layout, signature
 
@@ -607,15 +626,25 @@ def describe_signature(
     outputs: Sequence[Sequence[int] | None] = ((-1,),),
     non_sequences: int = 2,
 ) -> str:
-    """The explorer's text: the scan call, what fn receives (a table), and its `def` line."""
-    layout, signature = probe_layout(sequences, outputs, non_sequences)
+    """The explorer's text: the call, fn's arguments, a def line."""
+    layout, signature = probe_layout(
+        sequences, outputs, non_sequences
+    )
     n = len(signature)
-    counts = ", ".join(f"{r}s: {signature.roles.count(r)}" for r in ROLES)
+    counts = ", ".join(
+        f"{r}s: {signature.roles.count(r)}" for r in ROLES
+    )
     if layout.outputs_info:
-        plural = "s" if signature.n_outputs != 1 else ""
-        returns = f"return {signature.n_outputs} value{plural}, one per entry of outputs_info"
+        m = signature.n_outputs
+        returns = (
+            f"return {m} value{'s' if m != 1 else ''}, "
+            "one per entry of outputs_info"
+        )
     else:
-        returns = "return the step's result (no outputs_info: scan counts what fn returns)"
+        returns = (
+            "return the step's result "
+            "(no outputs_info: scan counts what fn returns)"
+        )
     return "\n".join(
         [
             layout.code,
@@ -751,12 +780,13 @@ def fibonacci_loop(k: int, start: Sequence[int] = (0, 1)) -> list[int]:
 
 @compiled
 def first_minus_second_function(taps: tuple[int, int]) -> Function:
-    """Compiled f(x): fn(first, second) = first - second, with
-    sequence taps listed as `taps`.
+    """Compiled f(x): each step, first - second at `taps`.
 
-    Which slice arrives first is exactly what the result shows: with
-    taps (1, -1) each step gives x[t+1] - x[t-1] if taps arrive as
-    listed, and the negative if they were sorted.
+    fn is `lambda first, second: first - second`, over the
+    sequence x with the taps listed as `taps`. Which slice arrives
+    first is exactly what the result shows: with taps (1, -1) each
+    step gives x[t+1] - x[t-1] if taps arrive as listed, and the
+    negative if they were sorted.
     """
     x = pt.vector("x")
     result = pytensor.scan(

@@ -36,13 +36,15 @@ def test_measured_allocations_and_peaks_appear(built_site: Path) -> None:
     for init in ("ones_like", "ones"):
         for keep in ("last", "all"):
             f = power_function(init, keep)
-            for buffer in allocations(f, A_BIG, 10_000):
-                assert str(buffer) in text
+            asked = "result[-1]" if keep == "last" else "result"
+            buffers = "; ".join(str(b) for b in allocations(f, A_BIG, 10_000))
+            assert f"pt.{init:9}  {asked:10}  {buffers}" in text
             used = memory_use(f, A_BIG, 10_000)
             allocated, resident = allocated_text(used.allocated), resident_text(used.resident)
-            asked = "result[-1]" if keep == "last" else "result"
-            assert f"pt.{init:9}  {asked:10}  {allocated:>23}  {resident}" in text
-    assert "allocated (tracemalloc)" in text and "resident (peak RSS growth)" in text
+            row = f"pt.{init:9}  {asked:10}  {allocated:>15}  {resident}"
+            assert row in text
+            assert len(row) <= 68 and len(f"pt.{init:9}  {asked:10}  {buffers}") <= 68
+    assert "(tracemalloc)" in text and "(peak RSS growth)" in text
     assert not re.search(r"(?<![\d.])0\.0 MB", text)  # a peak of a few KB is printed in KB
     # Notes shown while slow cells run are removed, never stored.
     for note in ("Compiling pt.", "calling each function several times", "compiles it with Numba"):
@@ -59,8 +61,16 @@ def test_memory_claim_separates_reserved_from_resident(built_site: Path) -> None
     assert "still costs the full 80 MB" not in words and "half true" not in words
     # The 2016 comment is in the code block the memory section quotes.
     quote = "We only care about A**k, but scan has provided us with A**1 through A**k."
-    assert words.count(quote) >= 2  # in the 2016 code and in the quote
+    # in the 2016 code (its comment rewrapped, a "#" per line) and in the quote
+    assert words.replace(" # ", " ").count(quote) >= 2
     assert "sit-sot" in words
+
+
+def test_rewrite_tags_are_named_as_measured(built_site: Path) -> None:
+    words = " ".join(re.sub(r"<[^>]+>", "", _page(built_site)).split())
+    assert "scan_reduce_trace_no_prealloc, tagged scan_save_mem_no_prealloc" in words
+    assert "(tagged scan_save_mem)" not in words
+    assert "Same numbers as in 2016" not in words  # the notes record no output for A**k
 
 
 def test_three_questions_map_the_notes_way(built_site: Path) -> None:
