@@ -45,8 +45,10 @@ def power_gradient_scan(
     k: TensorVariable,
     truncate_gradient: int = FULL,
 ):
-    """d sum(A**k) / dA through the loop `prior_result * A`, k steps
-    from `pt.ones(A.shape)`."""
+    """d sum(A**k) / dA through the loop `prior_result * A`.
+
+    The loop runs k steps from `pt.ones(A.shape)`.
+    """
     result = pytensor.scan(
         fn=lambda prior_result, A: prior_result * A,
         outputs_info=pt.ones(A.shape),
@@ -60,20 +62,25 @@ def power_gradient_scan(
 
 @compiled
 def power_gradient_function() -> Function:
-    """Compiled f(A, k) -> the full gradient
-    (the chapter's `grad`)."""
+    """Compiled f(A, k) -> the full gradient.
+
+    The same graph as the chapter's `grad`.
+    """
     A, k = pt.vector("A"), pt.iscalar("k")
     return function([A, k], power_gradient_scan(A, k))
 
 
 @compiled
 def truncated_gradient_function() -> Function:
-    """Compiled f(A, k) -> one gradient per value in TRUNCATIONS
-    (the chapter's `truncated`)."""
+    """Compiled f(A, k) -> one gradient per value in TRUNCATIONS.
+
+    The same graph as the chapter's `truncated`.
+    """
     A, k = pt.vector("A"), pt.iscalar("k")
-    return function(
-        [A, k], [power_gradient_scan(A, k, t) for t in TRUNCATIONS]
-    )
+    gradients = [
+        power_gradient_scan(A, k, t) for t in TRUNCATIONS
+    ]
+    return function([A, k], gradients)
 
 
 def _power_inputs(A, k) -> tuple[np.ndarray, int]:
@@ -81,8 +88,10 @@ def _power_inputs(A, k) -> tuple[np.ndarray, int]:
 
 
 def power_gradient(A, k: int, truncate: int = FULL) -> np.ndarray:
-    """d sum(A**k) / dA computed by PyTensor through the scan
-    (truncate=-1: full gradient)."""
+    """d sum(A**k) / dA computed by PyTensor through the scan.
+
+    truncate=-1 (FULL) gives the full gradient.
+    """
     A, k = _power_inputs(A, k)
     truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
     if truncate == FULL:
@@ -102,8 +111,7 @@ def power_gradient_formula(A, k: int, truncate: int = FULL) -> np.ndarray:
 def describe_power_gradient(
     k: int, A=(0.5, 1.0, 2.0), truncate: int = FULL
 ) -> str:
-    """The chapter's explorer: gradient by scan beside the formula,
-    for one setting."""
+    """The explorer: the gradient by scan beside the formula."""
     A, k = _power_inputs(A, k)
     truncate = one_of("truncate", truncate, TRUNCATE_OPTIONS)
     by_scan = power_gradient(A, k, truncate)
@@ -121,7 +129,9 @@ def describe_power_gradient(
         ("agree (rtol 1e-12)", ":", agree),
     ]
     if truncate != FULL and truncate < k:
-        dropped = f"(truncation drops {k - truncate} of {k} steps)"
+        dropped = (
+            f"(truncation drops {k - truncate} of {k} steps)"
+        )
         full = (k * A ** (k - 1)).tolist()
         full_label = f"full gradient {k} * A**{k - 1}"
         rows.append((full_label, "=", f"{full} {dropped}"))
@@ -211,11 +221,11 @@ def finite_differences(
     values: Sequence[np.ndarray],
     eps: float = 1e-6,
 ) -> list[np.ndarray]:
-    """Central differences (loss(v + eps) - loss(v - eps)) / 2 eps
-    for every entry of every value.
+    """Central differences of `loss` for every entry of every value.
 
-    `loss(*values)` returns a number; only it is called, so this
-    checks a gradient independently.
+    Each is (loss(v + eps) - loss(v - eps)) / 2 eps. `loss(*values)`
+    returns a number; only it is called, so this checks a gradient
+    independently.
     """
     if not callable(loss):
         raise ScanlabInputError(

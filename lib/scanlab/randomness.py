@@ -37,8 +37,10 @@ MAX_SEED = 2**32 - 1
 
 
 def walk_scan(rng, n_steps):
-    """The right way: the generator is a prior result. Returns
-    (positions, last generator)."""
+    """The right way: the generator is a prior result.
+
+    Returns (positions, last generator).
+    """
 
     def step(position, rng):  # prior results, in outputs_info order
         next_rng, move = rng.normal()
@@ -54,8 +56,10 @@ def walk_scan(rng, n_steps):
 
 
 def repeating_walk_scan(rng, n_steps):
-    """The trap: the generator is a non-sequence, so every step
-    draws from the same state."""
+    """The trap: the generator is a non-sequence.
+
+    Every step draws from the same state.
+    """
 
     def step(position, rng):  # prior result, then the non-sequence
         _unused_next_rng, move = rng.normal()
@@ -144,12 +148,11 @@ def walk_figure(seed: int, n_steps: int) -> Figure:
 
 
 def describe_walk(seed: int, n_steps: int) -> LineChart:
-    """Explorer leaf: both walks as an SVG chart (one compiled
-    function for every leaf).
+    """Explorer leaf: both walks as an SVG chart.
 
-    The same picture as `walk_figure`. A live kernel redraws it for
-    every setting a reader types, so n_steps is at most
-    EXPLORER_MAX_STEPS: longer walks keep them waiting.
+    The same two compiled functions serve every leaf. A live kernel
+    redraws the chart for every setting a reader types, so n_steps
+    is at most EXPLORER_MAX_STEPS: longer walks keep them waiting.
     """
     n_steps = as_count(
         "n_steps", n_steps, minimum=1, maximum=EXPLORER_MAX_STEPS

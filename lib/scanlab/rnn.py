@@ -116,8 +116,7 @@ def symbolic_params(sizes: RNNSizes | None = None) -> dict[str, TensorVariable]:
 def output_activation(
     z, activation: Activation = "softmax-2016"
 ) -> TensorVariable:
-    """The RNN's output non-linearity, applied to the logits
-    z = h_t @ w + b."""
+    """The output non-linearity, on the logits z = h_t @ w + b."""
     one_of("activation", activation, ACTIVATIONS)
     z = pt.as_tensor_variable(z)
     if activation == "softmax-2016":
@@ -155,8 +154,7 @@ def rnn_outputs(
     params: dict[str, TensorVariable],
     activation: Activation = "softmax-2016",
 ) -> tuple[TensorVariable, TensorVariable]:
-    """The symbolic loop: (h, s), the hidden states and outputs of
-    every step.
+    """The symbolic loop: (h, s), the hidden states and outputs.
 
     X is a symbolic (steps, n_in) matrix; params maps wx, wh, w, bh,
     b, h0 to symbolic tensors (shared variables or plain inputs).
@@ -208,10 +206,9 @@ def static_shapes(activation: Activation, sizes: RNNSizes) -> dict[str, tuple[in
 
 @compiled
 def rnn_function(activation: Activation) -> Function:
-    """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop),
-    for inputs of any size.
+    """Compiled f(X, wx, wh, w, bh, b, h0) -> (h, s, after loop).
 
-    Weights are inputs, so one function serves every size.
+    The weights are inputs, so one function serves every size.
     `python_function` links it with the Python linker whatever the
     page's setting, so no chapter waits for a Numba compile.
     """
@@ -252,21 +249,23 @@ def run_rnn(
 def fixed_outputs(
     X, params: dict[str, TensorVariable]
 ) -> dict[str, TensorVariable]:
-    """The 2016 output and four ways to get (steps, n_out) from one
-    loop, keyed by the code used."""
+    """The 2016 output and four fixes of it, keyed by the code used.
+
+    All five come from one loop; each fix gives (steps, n_out).
+    """
     _check_params(params)
     X = _as_input_matrix(X)
 
     def recurrence(x_t, h_tm1, wx, wh, w, bh, b):
         h_t = _hidden(x_t, h_tm1, wx, wh, bh)
         z = pt.dot(h_t, w) + b
-        row = legacy_softmax(z)  # (1, n_out), as in 2016
+        s_t = legacy_softmax(z)  # (1, n_out), as in 2016
         return [
             h_t,
-            row,
+            s_t,
             softmax(z, axis=-1),
-            row[0],
-            pt.squeeze(row, axis=0),
+            s_t[0],
+            pt.squeeze(s_t, axis=0),
         ]
 
     _, s_2016, s_axis, s_index, s_squeeze = pytensor.scan(
@@ -285,7 +284,7 @@ def fixed_outputs(
 FIXES: tuple[str, ...] = (
     "2016 softmax, no fix",
     "softmax(z, axis=-1) in the step",
-    "legacy_softmax(z)[0] in the step",
+    "s_t[0] in the step",
     "pt.squeeze(s_t, axis=0) in the step",
     "s[:, 0] after the loop",
 )

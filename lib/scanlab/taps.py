@@ -40,12 +40,11 @@ MAX_TAP = 50
 
 
 def ar2_scan(start, phi1, phi2, c, n_steps):
-    """x[t] = c + phi1 * x[t-1] + phi2 * x[t-2], n_steps times, from
-    start = [x0, x1].
+    """x[t] = c + phi1 * x[t-1] + phi2 * x[t-2], n_steps times.
 
-    fn receives the prior results in the order the taps are listed,
-    here [-2, -1]: first x[t-2], then x[t-1], then the
-    non-sequences.
+    The loop starts from start = [x0, x1]. fn receives the prior
+    results in the order the taps are listed, here [-2, -1]: first
+    x[t-2], then x[t-1], then the non-sequences.
     """
     return pytensor.scan(
         fn=lambda x_tm2, x_tm1, phi1, phi2, c: (
@@ -60,8 +59,7 @@ def ar2_scan(start, phi1, phi2, c, n_steps):
 
 @compiled
 def ar2_function() -> Function:
-    """Compiled f(start, phi1, phi2, c, n) -> the n new values
-    x2 .. x(n+1)."""
+    """Compiled f(start, phi1, phi2, c, n) -> x2 .. x(n+1)."""
     start = pt.vector("start")
     phi1 = pt.dscalar("phi1")
     phi2 = pt.dscalar("phi2")
@@ -95,8 +93,7 @@ def ar2(
     n: int,
     c: float = 0.0,
 ) -> np.ndarray:
-    """The scan's result: n values x2 .. x(n+1) of
-    x[t] = c + phi1 x[t-1] + phi2 x[t-2]."""
+    """The scan's result: the n new values x2 .. x(n+1)."""
     start, phi1, phi2, c, n = _ar2_inputs(phi1, phi2, start, n, c)
     return ar2_function()(start, phi1, phi2, c, n)
 
@@ -141,11 +138,10 @@ def ar2_figure(phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40, c: float
 def describe_ar2(
     phi1: float, phi2: float, start=(1.0, 1.0), n: int = 40
 ) -> LineChart:
-    """Explorer leaf: the AR(2) series as an SVG chart (compiled
-    once for all coefficients).
+    """Explorer leaf: the AR(2) series as an SVG chart.
 
-    The same picture as `ar2_figure`, drawn fast enough to follow
-    typing in a live kernel.
+    One compiled function serves every coefficient, and the chart
+    is drawn fast enough to follow typing in a live kernel.
     """
     values = ar2(phi1, phi2, start, n)
     start = as_vector("start", start)
@@ -180,8 +176,7 @@ def _as_taps(taps) -> tuple[int, ...]:
 
 
 def window_reach(taps: Sequence[int]) -> tuple[int, int]:
-    """How far a window reaches (behind, ahead) of the step's
-    position t.
+    """How far a window reaches (behind, ahead) of its position t.
 
     PyTensor counts t itself as part of every window, even when 0 is
     not a tap: taps=[1, 2] reach 0 behind and 2 ahead, taps=[-1]
@@ -232,8 +227,7 @@ def sequence_steps(
 def window_indices(
     length: int, taps: Sequence[int], n_steps: int | None = None
 ) -> list[tuple[int, ...]]:
-    """For each step, the indices of x it reads, in the order the
-    taps are listed.
+    """For each step, the indices of x it reads, in taps order.
 
     Step 0 sits at t = max(0, -min(taps)): the first position whose
     window starts inside x.
@@ -297,8 +291,10 @@ def moving_window_numpy(
 
 
 def newton_sqrt_scan(a, x0, tol, max_steps):
-    """Newton's method for sqrt(a): x <- (x + a/x) / 2 until two
-    iterates differ by < tol."""
+    """Newton's method for sqrt(a): x <- (x + a/x) / 2, repeated.
+
+    It stops once two iterates differ by less than tol.
+    """
 
     def step(x_prev, a, tol):
         x_new = (x_prev + a / x_prev) / 2
@@ -317,8 +313,10 @@ def newton_sqrt_scan(a, x0, tol, max_steps):
 
 @compiled
 def newton_function() -> Function:
-    """Compiled f(a, x0, tol, max_steps) -> the iterates of the
-    steps that ran."""
+    """Compiled f(a, x0, tol, max_steps) -> the iterates.
+
+    One iterate per step that ran.
+    """
     a = pt.dscalar("a")
     x0 = pt.dscalar("x0")
     tol = pt.dscalar("tol")
@@ -366,7 +364,8 @@ def describe_newton(a: float, tol: float, max_steps: int = 20, x0: float = 1.0) 
     previous = np.r_[x0, iterates[:-1]]
     lines = [f"sqrt({a:g}) from x0 = {x0:g}, tol = {tol:g}, n_steps = {max_steps} (a maximum)"]
     for i, (x, before) in enumerate(zip(iterates, previous, strict=True), start=1):
-        lines.append(f"step {i:2d}: x = {x:.12g}   |change| = {abs(x - before):.3g}")
+        # x padded to one width, so the |change| column lines up
+        lines.append(f"step {i:2d}: x = {x:<15.12g}   |change| = {abs(x - before):.3g}")
     stopped = abs(iterates[-1] - previous[-1]) < tol
     why = "until(...) became true" if stopped else "n_steps ran out before until(...) was true"
     lines.append(f"result.shape = {iterates.shape}: {why}")
