@@ -51,6 +51,9 @@ def test_the_notes_example_and_its_steps_appear(built_site: Path) -> None:
         assert line in text
     assert f"steps run = {steps.n_steps} | powers used = {steps.power.tolist()}" in text
     assert f"components.shape = {steps.component.shape}" in text
+    # steps count from 1, as in chapter 1; the power column is the element's index
+    assert "   1            1      0      3          1" in text
+    assert "Three later cells ask" in _words(re.sub(r"<[^>]+>", "", text))
 
 
 def test_numpy_comparison_appears(built_site: Path) -> None:

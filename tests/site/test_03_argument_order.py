@@ -155,8 +155,9 @@ def test_outputs_info_messages_are_pytensors(built_site: Path) -> None:
 
 
 def test_a_fixed_and_an_unknown_length_only_fail_at_the_call() -> None:
-    """The prose: by default PyTensor only logs the rewrite error, and with the default backend
-    (Numba) the call fails later, with a message about slices."""
+    """The prose: PyTensor logs the rewrite error; with the default backend (Numba) it goes on
+    and the call fails later, with a message about slices (the page checks, in a hidden cell,
+    that on its Python linker pytensor.function raises it after logging it)."""
     import logging
 
     import pytest
@@ -206,3 +207,16 @@ def test_the_fixed_loop_runs_the_same_in_the_default_mode(built_site: Path) -> N
     assert [r.shape for r in results] == [(3,), (3, 3), (3, 2)]
     for result in results:
         assert f"{result.shape} {result.tolist()}" in text
+
+
+def test_prose_says_what_the_code_does(built_site: Path) -> None:
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", _raw(built_site))).split())
+    assert "often nothing complains" in words
+    # the probe names an unnamed input before calling scan (record_scan, shown on the page)
+    assert "the probe names it after its place, outputs_info[0], before calling scan" in words
+    assert "show_source(probe, record_scan)" in words and "def record_scan(" in words
+    assert "show_source(describe_signature, probe_layout)" in words  # what the explorer runs
+    assert "functions scanlab compiled so far: 0" in words
+    assert "multiplies each power index by x raised to the coefficient" in words
+    assert "reaching back to the deepest tap, -2" in words
+    assert "layout_scan builds exactly this call" not in words
