@@ -503,7 +503,7 @@ def test_random_layouts_match_a_real_scan(capsys):
                     assert all(a is None or a == b for a, b in zip(static, res.shape, strict=True))
         else:
             assert [tuple(v.shape) for v in evaluated] == [res.shape for res in e.results], layout
-        if call["n_steps"] != 1:  # with one step scan hands fn whole inputs, unnamed
+        if call["n_steps"] != 1:  # one step: fn gets x[0] and the initial value, unnamed
             assert [a.variable_name for a in e.arguments] == real_names[0], layout
             roles = {"sequences": "sequence", "outputs_info": "prior result",
                      "non_sequences": "non-sequence"}
