@@ -75,11 +75,15 @@ def repeating_walk_scan(rng, n_steps):
 
 
 @compiled
-def walk_function(threading: Threading = "outputs_info") -> Function:
-    """Compiled f(generator, n_steps) -> (positions, next generator) or positions alone.
+def walk_function(
+    threading: Threading = "outputs_info",
+) -> Function:
+    """Compiled f(generator, n_steps) for one way of threading.
 
-    The generator is an ordinary input (not mutated: the caller's generator is unchanged),
-    so any seed runs through the same compiled function.
+    "outputs_info": (positions, next generator); "non_sequence":
+    positions alone. The generator is an ordinary input (not mutated:
+    the caller's generator is unchanged), so any seed runs through
+    the same compiled function.
     """
     one_of("threading", threading, THREADINGS)
     rng = pt.random.rng("rng")
