@@ -154,9 +154,10 @@ def polynomial_steps(
     x,
     max_coefficients_supported: int = MAX_COEFFICIENTS_SUPPORTED,
 ) -> Steps:
-    """Every step as scan ran it; unused coefficients are kept.
+    """Every step scan ran, and how many coefficients were passed.
 
-    They are counted, so that `format_steps` can report them."""
+    `format_steps` reports those that no step used.
+    """
     coefficients, x = _coefficients_and_x(coefficients, x)
     max_coefficients_supported = as_count(
         "max_coefficients_supported",
