@@ -101,7 +101,7 @@ def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
     on the page), defined before the cells that use them."""
     text = html_text(raw_html(built_site, PAGE))
     first_use = min(text.index(use) for use in ("ar.best_time", "ar.machine(watch)",
-                                                "ar.ar2_scan, ar.paths_function",
+                                                "ar.ar2_scan,",
                                                 "ar.describe_paths"))
     assert text.index("from scanlab import autoregressive as ar") < first_use
     assert text.index("watch = CacheWatch.start()") < text.index("three = simulate(")
