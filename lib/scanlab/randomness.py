@@ -81,9 +81,9 @@ def walk_function(
     """Compiled f(generator, n_steps) for one way of threading.
 
     "outputs_info": (positions, next generator); "non_sequence":
-    positions alone. The generator is an ordinary input (not mutated:
-    the caller's generator is unchanged), so any seed runs through
-    the same compiled function.
+    positions alone. The generator is an ordinary input (not
+    mutated: the caller's generator is unchanged), so any seed runs
+    through the same compiled function.
     """
     one_of("threading", threading, THREADINGS)
     rng = pt.random.rng("rng")
@@ -91,7 +91,8 @@ def walk_function(
     if threading == "outputs_info":
         positions, last_rng = walk_scan(rng, n_steps)
         return function([rng, n_steps], [positions, last_rng])
-    return function([rng, n_steps], repeating_walk_scan(rng, n_steps))
+    positions = repeating_walk_scan(rng, n_steps)
+    return function([rng, n_steps], positions)
 
 
 def _generator(seed) -> np.random.Generator:
