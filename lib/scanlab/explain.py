@@ -450,8 +450,9 @@ def explain(
     passed, known, given = _n_steps_given(n_steps)
     run_with = passed
     if known == 1:
-        # With n_steps=1 scan skips the loop and hands fn the first step's values (x[0], the
-        # initial value itself), unnamed; explain the loop (any number of steps), report one.
+        # With n_steps=1 scan skips the loop and hands fn the first step's values (x[0],
+        # unnamed, and the initial value itself); explain the loop (any number of steps),
+        # report one.
         run_with = pt.iscalar("n_steps")
     recording = record_scan(
         fn,
