@@ -32,7 +32,8 @@ Measured: chapter 1's 6 x 4 x 2 text grid with two Free inputs is about 79 KB of
 How it is checked: tests/site compares every setting stored in a built page with what the
 render function (imported by the dotted name in the hidden `.scanlab-spec`) computes in the
 test; tests/browser opens every page in Chromium, moves each control through its options by
-keyboard and by mouse (and a few combinations), and compares what is shown the same way.
+keyboard and by mouse (and a few combinations), and compares what is shown with the output
+stored for that setting.
 Option values travel as `repr`s, so use literals (numbers, strings, tuples). Pass
 `reproducible=False` for outputs that change from run to run (timings): each setting is then
 compared with the output stored in the page.
