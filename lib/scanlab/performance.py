@@ -172,6 +172,22 @@ def has_way(computation: Computation, way: Way) -> bool:
     return not (computation == "recurrence" and way == "vectorised")
 
 
+def cumsum_step(x_t, prior_result):
+    """One step of cumsum: the running total."""
+    return prior_result + x_t
+
+
+def recurrence_step(x_t, prior_result):
+    """One step of the recurrence (DECAY is 0.9)."""
+    return pt.tanh(DECAY * prior_result + x_t)
+
+
+def step_function(computation: Computation):
+    """fn of the scan way; the unrolled way calls it n times."""
+    steps = {"cumsum": cumsum_step, "recurrence": recurrence_step}
+    return steps[computation]
+
+
 def scan_graph(computation: Computation):
     """(inputs, output) of the scan way: one graph, any length."""
     if computation == "power":
@@ -184,17 +200,9 @@ def scan_graph(computation: Computation):
             return_updates=False,
         )
         return [A, k], result[-1]
-
-    def cumsum_step(x_t, prior_result):
-        return prior_result + x_t
-
-    def recurrence_step(x_t, prior_result):
-        return pt.tanh(DECAY * prior_result + x_t)
-
-    steps = {"cumsum": cumsum_step, "recurrence": recurrence_step}
     x = pt.vector("x")
     result = pytensor.scan(
-        fn=steps[computation],
+        fn=step_function(computation),
         sequences=[x],
         outputs_info=pt.zeros(()),
         return_updates=False,
@@ -225,12 +233,10 @@ def unrolled_graph(computation: Computation, n: int):
             result = result * A
         return [A, k], result
     x = pt.vector("x", shape=(n,))
+    step = step_function(computation)
     prior, steps = pt.zeros(()), []
     for t in range(n):
-        prior = (
-            prior + x[t] if computation == "cumsum"
-            else pt.tanh(DECAY * prior + x[t])
-        )
+        prior = step(x[t], prior)
         steps.append(prior)
     return [x], pt.stack(steps)
 
