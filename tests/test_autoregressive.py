@@ -100,8 +100,10 @@ def test_scan_model_log_density_equals_the_vectorised_one() -> None:
     assert scan_loops(scan) and not scan_loops(vectorised)
     rng = np.random.default_rng(0)
     for _ in range(10):
-        point = dict(phi1=rng.normal(), phi2=rng.normal(), sigma_log__=rng.normal())
-        np.testing.assert_allclose(scan(**point), vectorised(**point), rtol=1e-10)
+        point = rng.normal(size=3)  # phi1, phi2, sigma_log__
+        np.testing.assert_allclose(
+            np.hstack(scan(point)), np.hstack(vectorised(point)), rtol=1e-10
+        )
     # and against the normal density computed by hand
     phi1, phi2, sigma = 0.3, -0.1, 0.7
     resid = data[2:] - phi1 * data[1:-1] - phi2 * data[:-2]
@@ -109,6 +111,26 @@ def test_scan_model_log_density_equals_the_vectorised_one() -> None:
     model = ar.ar2_model(data)
     point = {"phi1": phi1, "phi2": phi2, "sigma_log__": np.log(sigma)}
     assert model.compile_logp(vars=[model["y"]])(point) == pytest.approx(likelihood)
+
+
+def test_logp_dlogp_function_is_the_samplers_of_one_vector_in_value_vars_order() -> None:
+    model = ar.ar2_model(ar.simulated_data()[:40])
+    assert [v.name for v in model.value_vars] == ["phi1", "phi2", "sigma_log__"]
+    f = ar.logp_dlogp_function(model)
+    vector = np.array([0.3, -0.1, np.log(0.7)])
+    named = dict(zip(["phi1", "phi2", "sigma_log__"], vector, strict=True))
+    logp, gradient = f(vector)
+    # PyMC is the oracle: its functions of named values give the same numbers
+    assert logp == pytest.approx(model.compile_logp()(named))
+    np.testing.assert_allclose(gradient, model.compile_dlogp()(named))
+    # the sampler's own step method compiles the same graph
+    import pymc as pm
+
+    with model:
+        step = pm.NUTS()
+    mine = pytensor.dprint(f._pytensor_function, file="str", print_type=True)
+    nuts = pytensor.dprint(step._logp_dlogp_func._pytensor_function, file="str", print_type=True)
+    assert mine == nuts
 
 
 def test_model_needs_a_series() -> None:

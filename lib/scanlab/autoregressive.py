@@ -261,16 +261,11 @@ def posterior_table(intervals: Sequence[Interval], prob: float = 0.94) -> str:
 # --- Log-density: scan against vectorised --------------------------------------------------------
 
 
-def logp_dlogp_graph(model):
-    """The model's log-density and its gradient w.r.t. every value variable (what NUTS calls)."""
-    logp = model.logp()
-    return model.value_vars, [logp, *pytensor.grad(logp, model.value_vars)]
-
-
-def logp_dlogp_function(model) -> Function:
-    """Compiled f(**value variables) -> [logp, its gradient w.r.t. each value variable]."""
-    inputs, outputs = logp_dlogp_graph(model)
-    return function(inputs, outputs)
+def logp_dlogp_function(model, **compile_kwargs: Any) -> Any:
+    """What NUTS compiles and calls: f(one vector of every value variable, in the order of
+    `model.value_vars`) -> [logp, gradient]. PyMC's own method, so a graph compiled here is
+    the one `pm.sample` compiles (chapter 10: Numba finds it in the compile cache)."""
+    return model.logp_dlogp_function(ravel_inputs=True, **compile_kwargs)
 
 
 def first_call(call: Callable[[], Any]) -> tuple[Any, float]:

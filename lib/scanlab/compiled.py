@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 import pytensor
 from pytensor.compile.executor import Function
@@ -62,16 +63,20 @@ def on_python_linker() -> AbstractContextManager:
     return pytensor.config.change_flags(linker="py", cxx="")
 
 
-def scan_loops(f: Function) -> list[str]:
+def scan_loops(f: Function | Any) -> list[str]:
     """The name of every Scan loop left in compiled `f`, e.g. ['scan_fn', 'grad_of_scan_fn'].
 
     Rewrites may replace a loop by array code (chapter 2) or add one (a gradient, chapter 7).
+    `f` may also be what PyMC's `model.logp_dlogp_function()` returns (chapter 10).
     """
     from pytensor.scan.op import Scan
 
+    # PyMC's ValueGradFunction keeps its compiled Function here (no public name for it);
+    # tests/test_autoregressive.py fails if a PyMC release moves it.
+    f = getattr(f, "_pytensor_function", f)
     return [node.op.name for node in f.maker.fgraph.toposort() if isinstance(node.op, Scan)]
 
 
-def has_loop(f: Function) -> bool:
+def has_loop(f: Function | Any) -> bool:
     """Whether compiled `f` still contains a Scan, so that calling it runs a loop."""
     return bool(scan_loops(f))
