@@ -123,7 +123,9 @@ def test_logp_dlogp_function_is_the_samplers_of_one_vector_in_value_vars_order()
     # PyMC is the oracle: its functions of named values give the same numbers
     assert logp == pytest.approx(model.compile_logp()(named))
     np.testing.assert_allclose(gradient, model.compile_dlogp()(named))
-    # the sampler's own step method compiles the same graph
+    # the sampler's own step method compiles the same graph, so that chapter 10's pm.sample
+    # finds it in Numba's compile cache (a cache-file count in the chapter would see other
+    # processes' compiles under pytest-xdist)
     import pymc as pm
 
     with model:
