@@ -725,7 +725,8 @@ def _free_section(
     live.add_class("scanlab-live-only")
     note = widgets.HTML(
         "<i>Free input needs a running kernel: open this chapter in JupyterLab "
-        "(see <b>How to read it</b> in the introduction) to type any value.</i>",
+        '(see <a href="index.html#how-to-read-it">How to read it</a> in the '
+        "introduction) to type any value.</i>",
         layout=hidden,
         style=text_style,
     )
