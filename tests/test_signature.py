@@ -122,6 +122,23 @@ def test_probe_with_own_fn_and_shared_variables():
         probe(sequences=[X], fn=lambda x_t: V @ x_t, strict=True)
 
 
+def test_probe_takes_scans_arguments_in_scans_order():
+    """fn first, as pytensor.scan takes it: probe(step, sequences=[X]) works."""
+    import inspect
+
+    names = list(inspect.signature(probe).parameters)
+    scans = list(inspect.signature(pytensor.scan).parameters)
+    assert names[:4] == scans[:4] == ["fn", "sequences", "outputs_info", "non_sequences"]
+    X, h = pt.matrix("X"), pt.vector("h")
+
+    def step(x_t, h_tm1):
+        return x_t + h_tm1
+
+    positional = probe(step, [X], [h])
+    assert positional.parameters == probe(sequences=[X], outputs_info=[h], fn=step).parameters
+    assert positional.parameters == ["X_t", "h_tm1"]
+
+
 def test_strict_ignores_plain_symbolic_variables():
     u, X = pt.vector("u"), pt.matrix("X")
     assert probe(sequences=[X], fn=lambda x_t: x_t + u, strict=True).parameters == ["X_t"]

@@ -367,25 +367,26 @@ def record_scan(
 
 
 def probe(
+    fn: Callable[..., Any] | None = None,
     sequences: Any = None,
     outputs_info: Any = None,
     non_sequences: Any = None,
     *,
     n_steps: Any = None,
     strict: bool = False,
-    fn: Callable[..., Any] | None = None,
 ) -> Signature:
     """Run scan with a recording fn; report what fn received.
 
-    The arguments are those of `pytensor.scan`; `record_scan`
-    makes the call. With `fn=None` the recorder returns a
-    placeholder per entry of outputs_info (an output's own
-    previous value, or a constant for an output without initial
-    value); pass your own `fn` to probe it as it is (it is
-    called with the same arguments, after they are recorded).
-    Nothing is compiled. Warnings scan raises while building are
-    captured in `Signature.warnings`, not printed; an error scan
-    raises is raised (`scanlab.explain` explains it instead).
+    The arguments are those of `pytensor.scan`, in its order, but
+    `fn` may be left out; `record_scan` makes the call. With
+    `fn=None` the recorder returns a placeholder per entry of
+    outputs_info (an output's own previous value, or a constant
+    for an output without initial value); pass your own `fn` to
+    probe it as it is (it is called with the same arguments,
+    after they are recorded). Nothing is compiled. Warnings scan
+    raises while building are captured in `Signature.warnings`,
+    not printed; an error scan raises is raised
+    (`scanlab.explain` explains it instead).
     """
     if _is_one_step(n_steps):
         raise ScanlabInputError(
@@ -613,9 +614,9 @@ def probe_layout(
     """`layout_scan`, then `probe` on it."""
     layout = layout_scan(sequences, outputs, non_sequences)
     signature = probe(
-        layout.sequences,
-        layout.outputs_info,
-        layout.non_sequences,
+        sequences=layout.sequences,
+        outputs_info=layout.outputs_info,
+        non_sequences=layout.non_sequences,
         n_steps=layout.n_steps,
     )
     return layout, signature

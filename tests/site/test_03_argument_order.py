@@ -220,3 +220,11 @@ def test_prose_says_what_the_code_does(built_site: Path) -> None:
     assert "multiplies each power index by x raised to the coefficient" in words
     assert "reaching back to the deepest tap, -2" in words
     assert "layout_scan builds exactly this call" not in words
+
+
+def test_predictions_are_boxes_and_shared_variables_a_section(built_site: Path) -> None:
+    raw = _raw(built_site)
+    titles = re.findall(r'<p class="admonition-title">Predict: ([^<]*)', raw)
+    assert titles == ["A**k", "the polynomial", "Fibonacci", "three fixes in one loop"]
+    assert "<strong>Predict</strong>" not in raw  # no inline predictions left
+    assert "<h2>Shared variables, and " in raw  # its own section, in the contents
