@@ -204,6 +204,17 @@ def test_as_long_and_compare_sentence() -> None:
                                  {"scan": 3.0, "vectorised": 1.0}, start_up=0.74)
     assert warmed.startswith(text)
     assert "Neither compile time includes Numba's one-off start-up (0.7 s," in warmed
+    assert "cache" not in warmed
+    cold = ar.compare_sentence({"scan": 2e-4, "vectorised": 2e-5},
+                               {"scan": 3.0, "vectorised": 1.0}, start_up=0.74, cache="cold")
+    said = " The compile cache was **cold** for this run: Numba compiled both from scratch."
+    assert cold == text + said + warmed[len(text):]
+    warm = ar.compare_sentence({"scan": 2e-4, "vectorised": 2e-5},
+                               {"scan": 3.0, "vectorised": 1.0}, cache="warm")
+    assert warm.endswith("was **warm** for this run: mostly rewrites and a load from the cache.")
+    with pytest.raises(ScanlabInputError):
+        ar.compare_sentence({"scan": 2e-4, "vectorised": 2e-5},
+                            {"scan": 3.0, "vectorised": 1.0}, cache="lukewarm")
 
 
 def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> None:

@@ -152,6 +152,11 @@ def test_6_n_steps_past_the_end_and_negative():
     e = explain(running, sequences=[coefficients], outputs_info=[np.float64(0)], n_steps=5)
     p = problem(e, "n_steps_past_end")
     assert "`coefficients`" in p.message and "n_steps=3" in p.message
+    assert "(sequences[0], length 3)" in p.message
+    # an example value is named by its place: said once, not twice
+    e = explain(running, sequences=[np.zeros(4)], outputs_info=[np.float64(0)], n_steps=5)
+    p = problem(e, "n_steps_past_end")
+    assert "sequence `sequences[0]` (length 4) allows only 4" in p.message
     zero = pt.constant(0.0, dtype="float64")
     result = scan(running, sequences=[coefficients], outputs_info=[zero], n_steps=5)
     f = pytensor.function([coefficients], result, mode=CHEAP)

@@ -17,6 +17,7 @@ from scanlab.performance import (
     bar_length,
     batch_times,
     build,
+    cache_work,
     calls_per_batch,
     describe_measurement,
     first_call_time,
@@ -107,6 +108,15 @@ def test_format_seconds():
     assert format_seconds(0.0456) == "45.6 ms"
     assert format_seconds(7.8e-6) == "7.8 µs"
     assert format_seconds(5e-8) == "50 ns"
+
+
+def test_cache_work_says_what_compiling_did_for_each_state():
+    assert cache_work("cold") == "Numba compiled it from scratch"
+    assert cache_work("cold", "both") == "Numba compiled both from scratch"
+    assert cache_work("warm") == "mostly rewrites and a load from the cache"
+    assert "Numba compiled the others" in cache_work("partly warm")
+    with pytest.raises(ScanlabInputError):
+        cache_work("lukewarm")
 
 
 def test_numpy_versions():

@@ -52,7 +52,7 @@ def ar2_step(y_tm2, y_tm1, rng, phi1, phi2, sigma):
 
 
 def ar2_scan(init, phi1, phi2, sigma, n_steps, rng):
-    """(values, last rng): n_steps values after init = [y0, y1]."""
+    """(values, last rng): n_steps values after the two in init."""
     values, last_rng = pytensor.scan(
         fn=ar2_step,
         outputs_info=[dict(initial=init, taps=[-2, -1]), rng],
@@ -116,8 +116,8 @@ def _paths_inputs(phi1, phi2, sigma, n_steps, start, k):
         start = np.tile(start[:, None], (1, k))
     if start.shape != (2, k) or not np.all(np.isfinite(start)):
         raise ScanlabInputError(
-            f"start must hold [y0, y1] (shape (2,)) or one pair per path (shape (2, {k})), "
-            f"got shape {start.shape}"
+            f"start must hold the two starting values (shape (2,)) or one pair per path "
+            f"(shape (2, {k})), got shape {start.shape}"
         )
     return start, *params, n_steps
 
@@ -127,8 +127,9 @@ def ar2_paths(phi1, phi2, sigma, n_steps: int, start=(0.0, 0.0),
     """k paths of n_steps values, shape (n_steps, k), by the scan.
 
     phi1, phi2, sigma: numbers (shared by all paths) or one value
-    per path; start: [y0, y1], or one pair per path. The noise
-    comes from numpy's generator seeded with `seed`.
+    per path; start: the two starting values, or one pair per
+    path. The noise comes from numpy's generator seeded with
+    `seed`.
     """
     # checked, numbers spread to one value per path
     start, phi1, phi2, sigma, n_steps = _paths_inputs(
@@ -264,7 +265,8 @@ def posterior_table(intervals: Sequence[Interval], prob: float = 0.94) -> str:
 def logp_dlogp_function(model, **compile_kwargs: Any) -> Any:
     """What NUTS compiles and calls: f(one vector of every value variable, in the order of
     `model.value_vars`) -> [logp, gradient]. PyMC's own method, so a graph compiled here is
-    the one `pm.sample` compiles (chapter 10: Numba finds it in the compile cache)."""
+    the one `pm.sample` builds again (chapter 10: its rewrites run again, and Numba's machine
+    code is loaded from PyTensor's compile cache)."""
     return model.logp_dlogp_function(ravel_inputs=True, **compile_kwargs)
 
 
@@ -294,12 +296,16 @@ def as_long(ratio: float) -> str:
 
 
 def compare_sentence(per_call: dict[str, float], compile_seconds: dict[str, float],
-                     start_up: float | None = None) -> str:
+                     start_up: float | None = None, cache: str | None = None) -> str:
     """The chapter's sentence comparing the scan's timings with the vectorised ones.
 
     start_up: the seconds of the trivial graph compiled before both (Numba's one-off
-    start-up), said to be in neither compile time.
+    start-up), said to be in neither compile time. cache: the compile cache's state for
+    the run (CacheWatch.state()), said as chapter 8 says it: a cold cache's compile times
+    are Numba compiling from scratch, a warm one's mostly rewrites and a load.
     """
+    from scanlab.performance import cache_work
+
     run = per_call["scan"] / per_call["vectorised"]
     build = compile_seconds["scan"] / compile_seconds["vectorised"]
     text = (
@@ -309,6 +315,9 @@ def compare_sentence(per_call: dict[str, float], compile_seconds: dict[str, floa
         f"compiling the vectorised one ({compile_seconds['scan']:.1f} s against "
         f"{compile_seconds['vectorised']:.1f} s)."
     )
+    if cache is not None:
+        text += (f" The compile cache was **{cache}** for this run: "
+                 f"{cache_work(cache, 'both')}.")
     if start_up is not None:
         text += (f" Neither compile time includes Numba's one-off start-up ({start_up:.1f} s, "
                  "paid before both by one trivial graph).")

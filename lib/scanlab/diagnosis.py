@@ -228,12 +228,16 @@ def _step_count_problems(seqs: list[Input], known: int | None, given: bool) -> l
     if given and known is not None and known > 0:
         for s, allowed in lengths:
             if known > allowed >= 0:
+                place = s.label.split()[0]
+                # an unnamed input's name is its place: said once
+                facts = [] if s.name == place else [place]
+                facts.append(f"length {s.shape[0]}")
+                if s.span:
+                    facts.append(f"taps {list(s.taps)}")
                 problems.append(_problem(
                     "n_steps_past_end", "error",
-                    f"n_steps={known}, but sequence `{s.name}` ({s.label.split()[0]}, "
-                    f"length {s.shape[0]}"
-                    + (f", taps {list(s.taps)}" if s.span else "")
-                    + f") allows only {allowed} steps: scan reads past its end. With the "
+                    f"n_steps={known}, but sequence `{s.name}` ({', '.join(facts)}) "
+                    f"allows only {allowed} steps: scan reads past its end. With the "
                     f"default Numba backend nothing checks this (it returns whatever lies "
                     f"in memory behind the array); a Python-linker mode raises. Fix: "
                     f"n_steps={allowed} or less, or leave n_steps out and let the shortest "

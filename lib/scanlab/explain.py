@@ -615,7 +615,7 @@ def rnn_step(x_t, h_tm1, W):
 
 
 def window_step(*args):
-    """The step reading x at several taps: their sum is x[t]."""
+    """rnn_step, with the sum of x's taps in x[t]'s place."""
     *x_taps, h_tm1, W = args
     return pt.tanh(sum(x_taps) @ W + h_tm1)
 

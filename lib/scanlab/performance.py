@@ -419,6 +419,18 @@ def how_much(seconds: float, than: float, close: float = 0.05) -> str:
     return f"{ratio:.1f} times slower than"
 
 
+def cache_work(state: str, graphs: str = "it") -> str:
+    """What a compile did, given the cache's state (CacheWatch.state()): 'Numba compiled it
+    from scratch' (cold), 'mostly rewrites and a load from the cache' (warm), or that some
+    graphs were loaded (partly warm). For the sentences printed under timing runs."""
+    one_of("the cache state", state, ("cold", "warm", "partly warm"))
+    return {
+        "cold": f"Numba compiled {graphs} from scratch",
+        "warm": "mostly rewrites and a load from the cache",
+        "partly warm": "the cache held some graphs; Numba compiled the others",
+    }[state]
+
+
 def _check(computation: Computation, result, args: tuple, label: str) -> None:
     expected = numpy_version(computation)(*args)
     if not np.allclose(result, expected, rtol=1e-10, atol=1e-12):
