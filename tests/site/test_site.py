@@ -103,3 +103,22 @@ def test_widget_pages_use_the_local_widget_manager(built_site: Path) -> None:
         assert "_static/vendor/widgets/require.js" in text, page
     for font in (built_site / "_static" / "vendor" / "widgets").glob("*.woff2"):
         assert font.stat().st_size > 0
+
+
+def test_kernel_only_notes_link_to_a_section_that_exists(built_site: Path) -> None:
+    """The note an explorer shows on the website instead of its free inputs links to the
+    introduction's section on running a chapter; the link's target must exist."""
+    from tests.browser.chromium import widget_state
+
+    notes = []
+    for page in toc_pages():
+        for model in widget_state(raw_html(built_site, page)).values():
+            if "scanlab-static-only" in model["state"].get("_dom_classes", []):
+                notes.append((page, model["state"]["value"]))
+    assert notes, "no explorer with a kernel-only note found"
+    for page, value in notes:
+        links = re.findall(r'href="([^"#]+)#([^"]+)"', value)
+        assert links, f"{page}: the kernel-only note links nowhere: {value}"
+        for target, anchor in links:
+            html = (built_site / Path(page).parent / target).read_text("utf-8")
+            assert f'id="{anchor}"' in html, f"{page}: {target}#{anchor} does not exist"
