@@ -129,6 +129,11 @@ def test_probe_takes_scans_arguments_in_scans_order():
     names = list(inspect.signature(probe).parameters)
     scans = list(inspect.signature(pytensor.scan).parameters)
     assert names[:4] == scans[:4] == ["fn", "sequences", "outputs_info", "non_sequences"]
+    # and only these: n_steps and strict by keyword (chapter 3 says so)
+    keyword_only = inspect.Parameter.KEYWORD_ONLY
+    assert names[4:] == ["n_steps", "strict"]
+    assert all(inspect.signature(probe).parameters[n].kind == keyword_only for n in names[4:])
+    assert scans[4] == "n_steps"  # scan's fifth positional argument
     X, h = pt.matrix("X"), pt.vector("h")
 
     def step(x_t, h_tm1):

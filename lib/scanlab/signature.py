@@ -377,8 +377,9 @@ def probe(
 ) -> Signature:
     """Run scan with a recording fn; report what fn received.
 
-    The arguments are those of `pytensor.scan`, in its order, but
-    `fn` may be left out; `record_scan` makes the call. With
+    Takes scan's first four arguments in scan's order (`fn` may
+    be left out), plus `n_steps` and `strict` by keyword; none of
+    scan's other arguments. `record_scan` makes the call. With
     `fn=None` the recorder returns a placeholder per entry of
     outputs_info (an output's own previous value, or a constant
     for an output without initial value); pass your own `fn` to

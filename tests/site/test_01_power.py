@@ -66,6 +66,24 @@ def test_memory_claim_separates_reserved_from_resident(built_site: Path) -> None
     assert "sit-sot" in words
 
 
+def test_exercise_1_3_start_from_a_allocates_nothing(built_site: Path) -> None:
+    import pytensor
+    import pytensor.tensor as pt
+
+    from scanlab.memory import scan_buffers
+
+    A, k = pt.vector("A"), pt.iscalar("k")
+    from_a = pytensor.scan(lambda prior, A: prior * A, outputs_info=A, non_sequences=[A],
+                           n_steps=k - 1, return_updates=False)
+    f = pytensor.function([A, k], from_a[-1])  # never called: Numba compiles nothing
+    assert allocations(f, A_BIG, 10_000) == []
+    [kept] = scan_buffers(f, A_BIG, 10_000)
+    text = _page(built_site)
+    assert "allocates before the loop: nothing" in text
+    assert f"the loop keeps: {kept}" in text
+    assert "(first line of the table below)" in text
+
+
 def test_rewrite_tags_are_named_as_measured(built_site: Path) -> None:
     words = " ".join(re.sub(r"<[^>]+>", "", _page(built_site)).split())
     assert "scan_reduce_trace_no_prealloc, tagged scan_save_mem_no_prealloc" in words

@@ -131,9 +131,27 @@ def test_the_swapped_polynomial_passes_the_notes_check_only(built_site: Path) ->
     right, swapped = _polynomial("right"), _polynomial("swapped")
     assert right([1.0, 0.0, 2.0], 3.0) == swapped([1.0, 0.0, 2.0], 3.0) == 19.0
     assert (right([1.0, 2.0, 3.0], 2.0), swapped([1.0, 2.0, 3.0], 2.0)) == (17.0, 20.0)
-    assert "[1.0, 0.0, 2.0] at x = 3.0: right 19.0, swapped 19.0," in text
-    assert "[1.0, 2.0, 3.0] at x = 2.0: right 17.0, swapped 20.0," in text
-    assert "Python loop 19.0" in text and "Python loop 17.0" in text
+    rows = " ".join(text.split())  # one line per input: right, swapped, Python loop
+    assert "coefficients x right swapped Python loop" in rows
+    assert "[1.0, 0.0, 2.0] 3.0 19.0 19.0 19.0" in rows
+    assert "[1.0, 2.0, 3.0] 2.0 17.0 20.0 17.0" in rows
+
+
+def test_the_python_fn_runs_once(built_site: Path) -> None:
+    calls = []
+
+    def counted(x_t, total):
+        calls.append(x_t)
+        return total + x_t
+
+    steps_in = pt.vector("steps_in")
+    running = pytensor.scan(counted, sequences=[steps_in], outputs_info=pt.zeros(()),
+                            return_updates=False)
+    total = pytensor.function([steps_in], running)(np.arange(5.0)).tolist()
+    assert len(calls) == 1
+    text = _page(built_site)
+    assert f"running total: {total}" in text
+    assert "calls after pytensor.scan: 1" in text and "calls after 5 steps: 1" in text
 
 
 def test_outputs_info_messages_are_pytensors(built_site: Path) -> None:
