@@ -11,9 +11,10 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 import pytest
+from pytensor.compile.mode import Mode
 
 from scanlab import ScanlabInputError, taps
-from scanlab.compiled import compile_count, on_python_linker
+from scanlab.compiled import compile_count, has_loop, on_python_linker
 from scanlab.explorer import output_text, render_outputs
 
 
@@ -132,11 +133,63 @@ def test_n_steps_shorter_than_the_sequence_matches_pytensor(n_steps) -> None:
     assert taps.window_indices(10, [-1, 0, 1], n_steps) == reads
 
 
-def test_n_steps_longer_than_the_windows_allow_is_refused_as_pytensor_does() -> None:
-    with pytest.raises(ValueError, match="required number of steps is 9"):
-        _pytensor_reads([(10, [-1, 0, 1])], 9)
+def test_n_steps_longer_than_the_windows_allow_is_refused() -> None:
     with pytest.raises(ScanlabInputError, match=r"n_steps must be at most 8 .* got 9"):
         taps.window_steps(10, [-1, 0, 1], 9)
+
+
+def _too_many_steps(graph: str):
+    """A scan over x given n_steps; each graph reads x through its own taps."""
+    x, n = pt.vector("x"), pt.iscalar("n")
+    if graph == "moving average":  # nothing fed back: the rewrites remove the loop
+        out = pytensor.scan(
+            fn=lambda a, b, c: (a + b + c) / 3,
+            sequences=dict(input=x, taps=[-1, 0, 1]),
+            n_steps=n,
+            return_updates=False,
+        )
+    elif graph == "lag":  # hands x[t-1] back: the loop stays
+        out = pytensor.scan(
+            fn=lambda a: a, sequences=dict(input=x, taps=[-1]), n_steps=n, return_updates=False
+        )
+    else:  # a running total: a result fed back, the loop stays
+        out = pytensor.scan(
+            fn=lambda a, total: total + a,
+            sequences=[x],
+            outputs_info=pt.zeros(()),
+            n_steps=n,
+            return_updates=False,
+        )
+    return x, n, out
+
+
+# What window_steps' docstring says PyTensor does with n_steps=8 on 7 numbers: fewer steps
+# where the loop was rewritten away, ValueError where it stays (Python linker, FAST_COMPILE),
+# all 8 steps, reading past the end of x, where it stays on Numba.
+@pytest.mark.parametrize(
+    ("graph", "mode", "expected"),
+    [
+        ("moving average", "py", 5),
+        ("moving average", "FAST_COMPILE", ValueError),
+        ("moving average", "NUMBA", 5),
+        ("lag", "py", ValueError),
+        ("lag", "FAST_COMPILE", ValueError),
+        ("lag", "NUMBA", 8),
+        ("total", "py", ValueError),
+        ("total", "FAST_COMPILE", ValueError),
+        ("total", "NUMBA", 8),
+    ],
+)
+def test_pytensor_does_not_check_too_many_steps_reliably(graph, mode, expected) -> None:
+    x, n, out = _too_many_steps(graph)
+    f = pytensor.function([x, n], out, mode=Mode(linker="py") if mode == "py" else mode)
+    assert has_loop(f) == (graph != "moving average" or mode == "FAST_COMPILE")
+    values = np.arange(1.0, 8.0)
+    if expected is ValueError:
+        with pytest.raises(ValueError, match="required number of steps is 8"):
+            f(values, 8)
+    else:
+        assert len(f(values, 8)) == expected
 
 
 @pytest.mark.parametrize(

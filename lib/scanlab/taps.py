@@ -187,11 +187,15 @@ def window_reach(taps: Sequence[int]) -> tuple[int, int]:
 
 
 def window_steps(length: int, taps: Sequence[int], n_steps: int | None = None) -> int:
-    """How many steps scan runs over a sequence of this length with these taps.
+    """How many steps scan runs over x of this length with these taps.
 
-    len - (max(max tap, 0) - min(min tap, 0)), never below 0. With `n_steps` the loop runs
-    exactly n_steps, which must not be more than the windows allow (PyTensor's FAST_COMPILE
-    refuses that; the default Numba backend reads past the end of x, silently).
+    length - behind - ahead (see `window_reach`), never below 0. Given `n_steps`, it is n_steps,
+    and an n_steps above that count is refused, because PyTensor does not check it reliably.
+    What a too large n_steps does depends on the graph and the backend: a loop the rewrites
+    remove (chapter 5's moving average) becomes slices of x and runs fewer steps, silently; a
+    loop that stays, such as one that feeds a result back, raises ValueError on the Python
+    linker and in FAST_COMPILE, but on Numba, the default backend, runs every step and reads
+    past the end of x. tests/test_taps.py checks each case against real scans.
     """
     return sequence_steps([(length, taps)], n_steps)
 

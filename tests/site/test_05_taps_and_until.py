@@ -142,3 +142,13 @@ def test_the_page_says_it_runs_on_the_python_linker(built_site: Path) -> None:
     assert "In your own code leave these two lines out" in words
     assert 'href="glossary.html#python-linker"' in _page(built_site)
     assert "takes a few seconds" not in words  # no compile on this page any more
+
+
+def test_too_many_steps_is_shown_and_explained(built_site: Path) -> None:
+    text = _page(built_site)
+    x = np.arange(1.0, 8.0) ** 2
+    assert f"n_steps=8, 7 numbers: {len(moving_window(x))} steps" in text
+    words = _words(built_site)
+    assert "which must not be more" not in words  # the fourth reader's run-on sentence
+    assert "Fewer steps, an error or numbers from past the end" in words
+    assert "reads past the end of x" in words
