@@ -107,3 +107,17 @@ def test_the_page_says_it_runs_on_the_python_linker(built_site: Path) -> None:
     assert "In your own code leave these two lines out" in words
     assert 'href="glossary.html#python-linker"' in raw
     assert "the same rewrites as the default backend" not in words  # a few differ by backend
+
+
+def test_fourth_reader_findings(built_site: Path) -> None:
+    import html
+
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", _page(built_site))).split())
+    # the table says that the compiled 2016 loop is `run` here, and why h is an output too
+    assert "fn = theano.function(...) run = pytensor.function(...)" in words
+    assert "outputs=[s] outputs=[h, s] h too, for Hypothesis 1 below" in words
+    # Exercise 4.1 says which static shapes it means, and gives both answers
+    assert "with static shapes for X and the weights, as in" in words
+    assert "(None, 1, 6)" in words and "(None, 1, None)" in words
+    # Exercise 4.2's check prints the axis=-1 values too
+    assert "softmax(matrix, axis=-1): [[0.5 0.5] [0.5 0.5] [0.5 0.5]]" in words
