@@ -101,3 +101,17 @@ def test_visible_code_fits_the_code_column(built_site: Path) -> None:
     lines = [line for block in blocks for line in block.split("\n")]
     widest = max(lines, key=len)
     assert len(widest) <= CODE_COLUMN, widest
+
+
+def test_what_continues_is_the_draws_not_the_walk(built_site: Path) -> None:
+    words = _words(built_site)
+    # the positions restart at 0 on every call: only the stream of draws continues
+    for wrong in ("each call continues the walk", "each call continues it",
+                  "To continue a walk, pass", "each call starts where the last one stopped"):
+        assert wrong not in words, wrong
+    draws = np.random.default_rng(42).normal(size=8)[5:]
+    assert " ".join(f"next moves : {np.round(draws, 4)}".split()) in words
+    assert " ".join(f"positions : {np.round(np.cumsum(draws), 4)}".split()) in words
+    # Exercise 6.2 shows the warning it talks about, and the trap's equal moves
+    assert "Exercise 6.2 meets that warning" not in words
+    assert "x == y at every step: True" in words
