@@ -123,3 +123,9 @@ def test_explorer_leaves_are_on_the_page(built_site: Path) -> None:
         for truncate in (FULL, 2):
             for line in describe_power_gradient(k, (0.5, 1.0, 2.0), truncate).splitlines():
                 assert _flat(line) in text
+
+
+def test_bptt_states_are_named_as_rows_of_h(built_site: Path) -> None:
+    words = _page(built_site)
+    assert "(h0, h[0], h[1]: h0 and the first two rows of h)" in words
+    assert "h_1" not in words
