@@ -93,6 +93,26 @@ def test_non_stationary_paths_grow_like_the_largest_root() -> None:
     assert not ar.is_stationary(1.4, 0.3)
 
 
+@pytest.mark.parametrize(
+    ("phi1", "phi2", "growth", "ratio"),
+    [(1.0, 0.0, "√t", 2.0), (-1.0, 0.0, "√t", 2.0), (0.0, -1.0, "√t", 2.0),
+     (2.0, -1.0, "t**1.5", 8.0)],
+)
+def test_unit_root_paths_spread_like_a_power_of_t(phi1, phi2, growth, ratio) -> None:
+    assert ar.has_unit_root(phi1, phi2) and not ar.is_stationary(phi1, phi2)
+    assert ar.edge_growth(phi1, phi2) == growth
+    paths = ar.ar2_paths(phi1, phi2, 1.0, 400, seed=3, k=4000)
+    spread = paths.std(axis=1)
+    # four times the steps: twice the spread for √t, eight times for t**1.5
+    assert spread[399] / spread[99] == pytest.approx(ratio, rel=0.1)
+
+
+def test_unit_root_is_told_apart() -> None:
+    assert not ar.has_unit_root(0.6, -0.3) and not ar.has_unit_root(1.4, 0.3)
+    with pytest.raises(ScanlabInputError):
+        ar.edge_growth(1.4, 0.3)
+
+
 def test_scan_model_log_density_equals_the_vectorised_one() -> None:
     data = ar.simulated_data()[:40]
     scan = ar.logp_dlogp_function(ar.ar2_model(data))
@@ -231,6 +251,13 @@ def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> No
     (html,) = [o["data"]["text/html"] for o in exploding if "text/html" in o.get("data", {})]
     first, second = html.split("</svg>")[:2]
     assert "non-stationary" in first and "path 4" in second
+    walk = render_outputs(ar.describe_paths, {"phi1": 1.0, "phi2": 0.0})
+    assert output_text(walk).startswith("ON THE EDGE: largest |root| 1.00, a unit root")
+    assert "paths wander, their spread growing like √t, not exponentially" in output_text(walk)
+    for said in (walk, exploding):  # the printed lines fit the page
+        assert all(len(line) <= 68 for line in output_text(said).splitlines()[:2])
+    (html,) = [o["data"]["text/html"] for o in walk if "text/html" in o.get("data", {})]
+    assert "on the edge (unit root)" in html.split("</svg>")[0]
 
 
 def test_machine_names_the_versions_and_the_cache(tmp_path) -> None:

@@ -173,6 +173,26 @@ def largest_root(phi1: float, phi2: float) -> float:
     return float(np.max(np.abs(np.roots([1.0, -phi1, -phi2]))))
 
 
+UNIT_ROOT_TOLERANCE = 1e-9  # |largest root| this close to 1 counts as a unit root
+
+
+def has_unit_root(phi1: float, phi2: float) -> bool:
+    """Whether the largest |root| is 1: (phi1, phi2) on the edge of the stationary triangle.
+
+    Paths then neither settle nor grow exponentially: they wander like a random walk.
+    """
+    return abs(largest_root(phi1, phi2) - 1.0) <= UNIT_ROOT_TOLERANCE
+
+
+def edge_growth(phi1: float, phi2: float) -> str:
+    """How the spread of paths with a unit root grows with t: 't**1.5' for a double root of
+    size 1 ((2, -1) or (-2, -1)), else '√t', a random walk's."""
+    if not has_unit_root(phi1, phi2):
+        raise ScanlabInputError(f"({phi1}, {phi2}) has no unit root")
+    double = abs(phi1**2 + 4 * phi2) <= UNIT_ROOT_TOLERANCE  # the discriminant is 0
+    return "t**1.5" if double else "√t"
+
+
 TRIANGLE = ((-2.0, -1.0), (2.0, -1.0), (0.0, 1.0), (-2.0, -1.0))  # corners of the stationary region
 
 
@@ -413,8 +433,12 @@ def describe_paths(phi1: float, phi2: float) -> SideBySide:
     if is_stationary(phi1, phi2):
         print(f"stationary: largest |root| {root:.2f} < 1, "
               "paths forget their start")
+    elif has_unit_root(phi1, phi2):
+        print("ON THE EDGE: largest |root| 1.00, a unit root:\n"
+              "paths wander, their spread growing like "
+              f"{edge_growth(phi1, phi2)}, not exponentially")
     else:
-        print(f"NON-STATIONARY: largest |root| {root:.2f} >= 1, "
+        print(f"NON-STATIONARY: largest |root| {root:.2f} >= 1,\n"
               f"paths grow like {root:.2f}**t "
               f"(y[{n + 1}] = {paths[-1, 0]:.3g} on path 1)")
     t = np.arange(2, n + 2)
@@ -447,14 +471,18 @@ class SideBySide:
 
 def region_chart(phi1: float, phi2: float) -> LineChart:
     """The stationary triangle in the (phi1, phi2) plane, with the chosen point marked."""
-    inside = is_stationary(phi1, phi2)
+    if is_stationary(phi1, phi2):
+        label, color = "stationary", COLORS[0]
+    elif has_unit_root(phi1, phi2):
+        label, color = "on the edge (unit root)", COLORS[2]
+    else:
+        label, color = "non-stationary", COLORS[1]
     tx, ty = zip(*TRIANGLE, strict=True)
     return LineChart(
         "where (phi1, phi2) lies",
         (
             series("stationary region", tx, ty, color=COLORS[3]),
-            series("stationary" if inside else "non-stationary", [phi1], [phi2],
-                   color=COLORS[0] if inside else COLORS[1], line=False, marker="hollow"),
+            series(label, [phi1], [phi2], color=color, line=False, marker="hollow"),
         ),
         xlabel="phi1", ylabel="phi2", width=220, height=170,
     )

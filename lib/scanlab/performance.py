@@ -52,6 +52,10 @@ DESCRIPTIONS: dict[str, str] = {
     "recurrence": "h_t = tanh(0.9 * prior result + x_t)",
 }
 POWER_LENGTH = 100  # len(A): the loop length is k, the size we vary
+# A is drawn from [POWER_LOW, 1): A**k >= 0.9999**1_000_000 ~ 4e-44 stays a normal float
+# for every allowed k (MAX_SIZE). Smaller A would underflow into subnormals or 0 at large
+# k, and subnormal arithmetic is many times slower on x86: the timings would measure that.
+POWER_LOW = 0.9999
 DECAY = 0.9  # the recurrence's constant: tanh(0.9 * prior + x_t)
 MAX_UNROLLED = 1000  # beyond this an unrolled graph takes minutes to build
 MAX_SIZE = 1_000_000
@@ -138,12 +142,15 @@ def warm_up(progress: Callable[[str], None] | None = None) -> None:
 
 
 def inputs(computation: Computation, n: int, seed: int = 0) -> tuple[np.ndarray, ...]:
-    """The arguments for size n: a sequence of n values, or (A, k=n) for power."""
+    """The arguments for size n: a sequence of n values, or (A, k=n) for power.
+
+    power's A is drawn from [POWER_LOW, 1), so A**k never underflows (see POWER_LOW).
+    """
     one_of("computation", computation, COMPUTATIONS)
     n = as_count("n", n, minimum=1, maximum=MAX_SIZE)
     rng = np.random.default_rng(as_count("seed", seed))
     if computation == "power":
-        return (rng.uniform(0.5, 1.0, POWER_LENGTH), np.int32(n))
+        return (rng.uniform(POWER_LOW, 1.0, POWER_LENGTH), np.int32(n))
     return (rng.uniform(-1.0, 1.0, n),)
 
 
@@ -421,13 +428,17 @@ def how_much(seconds: float, than: float, close: float = 0.05) -> str:
 
 def cache_work(state: str, graphs: str = "it") -> str:
     """What a compile did, given the cache's state (CacheWatch.state()): 'Numba compiled it
-    from scratch' (cold), 'mostly rewrites and a load from the cache' (warm), or that some
-    graphs were loaded (partly warm). For the sentences printed under timing runs."""
+    from scratch' (cold), 'mostly rewrites and a load from the cache' (warm), or, partly
+    warm, that the cache held files (from other pages or runs) and the run added new ones.
+    For the sentences printed under timing runs."""
     one_of("the cache state", state, ("cold", "warm", "partly warm"))
     return {
         "cold": f"Numba compiled {graphs} from scratch",
         "warm": "mostly rewrites and a load from the cache",
-        "partly warm": "the cache held some graphs; Numba compiled the others",
+        "partly warm": (
+            "the cache already held files and this run added new ones, so Numba "
+            "compiled every graph the cache did not hold"
+        ),
     }[state]
 
 

@@ -131,3 +131,11 @@ def test_backends_include_the_python_linker(built_site: Path) -> None:
     said = r"(\d+\.\d times (faster|slower) than|about as fast as)"
     assert re.search(rf"the Python linker \(PY\) compiled {said} Numba and ran {said} it, "
                      rf"{said} FAST_COMPILE", text)
+
+
+def test_power_inputs_are_said_to_stay_normal(built_site: Path) -> None:
+    from scanlab.performance import POWER_LOW
+
+    text = " ".join(_words(built_site).split())
+    assert f"`A` is drawn from [{POWER_LOW}, 1)".replace("`", "") in text
+    assert "subnormal numbers" in text

@@ -66,7 +66,8 @@ def test_forecast_numbers_appear(built_site: Path, posterior) -> None:
     future = ar.out_of_sample(data, *draws, 20, seed=8)
     low, mid, high = np.quantile(future, [0.05, 0.5, 0.95], axis=1)
     for h in (1, 2, 5, 20):
-        assert (f"{h:2d} steps ahead: median {mid[h - 1]:6.3f},"
+        steps = "step " if h == 1 else "steps"  # "1 step  ahead", aligned
+        assert (f"{h:2d} {steps} ahead: median {mid[h - 1]:6.3f},"
                 f" 90% band width {high[h - 1] - low[h - 1]:.3f}") in text
     stationary = sum(ar.is_stationary(a, b) for a, b in zip(*draws[:2], strict=True))
     assert stationary == 600
@@ -75,7 +76,8 @@ def test_forecast_numbers_appear(built_site: Path, posterior) -> None:
 
 def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> None:
     stored = stored_outputs(built_site, PAGE)
-    for phi1, phi2 in [(0.6, -0.3), (1.4, 0.3), (-1.0, -0.9), (1.8, 0.0)]:
+    # (1.0, 0.0): a unit root, on the triangle's edge
+    for phi1, phi2 in [(0.6, -0.3), (1.4, 0.3), (-1.0, -0.9), (1.8, 0.0), (1.0, 0.0)]:
         outputs = render_outputs(ar.describe_paths, {"phi1": phi1, "phi2": phi2})
         assert all(output in stored for output in outputs), (phi1, phi2)
 
@@ -106,3 +108,9 @@ def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
     assert re.search(r"from scanlab\.machine import CacheWatch", text)
 
 
+
+
+def test_garch_exercise_checks_the_scan_and_the_closed_form(built_site: Path) -> None:
+    text = page_text(built_site, PAGE)
+    assert "same scales: True" in text and "matrix form, same scales: True" in text
+    assert "rescaled cumsum, 3000 steps: first non-finite at step 1988" in text

@@ -103,7 +103,8 @@ def test_exercise_a1_shapes(appendix: str) -> None:
     # fn_2016 on 5 rows and on 1 row: scan keeps the step axis; each s_t is a (1, 15) row.
     for rows in (5, 1):
         run = run_rnn("softmax-2016", RNNSizes(steps=rows))
-        assert f"X with {rows} rows: h {run.h.shape}, s {run.s.shape}" in appendix
+        label = "row" if rows == 1 else "rows"
+        assert f"X with {rows} {label}: h {run.h.shape}, s {run.s.shape}" in appendix
 
 
 def test_predictions_have_answers_in_dropdowns(built_site: Path) -> None:
