@@ -536,6 +536,36 @@ def test_explain_shapes_reports_each_kind_of_setting():
     assert "window_step" in two and "n_steps: 9" in two
 
 
+@pytest.mark.parametrize(
+    ("initial", "kind"),
+    [(((4,), "int64"), "dtype"), (((1,), "float64"), "static_shape"), (((), "float64"), "ndim")],
+)
+def test_explorer_says_the_call_fails_when_it_does(initial, kind):
+    # the results row says "fails", not the shape fn's step would give ...
+    text = explain_shapes(initial=initial)
+    assert f"  fails [{kind}]  " in text and "(10, 4)" not in text
+    assert f"error [{kind}]: " in text
+    # ... because the real call fails (building the loop, compiling or running it)
+    x, W = pt.matrix("x", shape=(10, 3)), pt.matrix("W", shape=(3, 4))
+    h0 = pt.tensor("h0", shape=initial[0], dtype=initial[1])
+    with pytest.raises((ValueError, TypeError)):
+        h = scan(lambda x_t, h_tm1, W: pt.tanh(x_t @ W + h_tm1),
+                 sequences=[x], outputs_info=[h0], non_sequences=[W])
+        pytensor.function([x, h0, W], h, mode=CHEAP)(
+            np.zeros((10, 3)), np.zeros(initial[0], dtype=initial[1]), np.zeros((3, 4))
+        )
+
+
+def test_one_style_for_problems_in_text_and_html():
+    e = explain(lambda x_t, y_t, h: h + x_t + y_t, sequences=[np.zeros(5), np.zeros(4)],
+                outputs_info=[np.float64(0)])
+    (p,) = e.problems
+    assert str(p).startswith("warning [sequences_differ]: the sequences allow")
+    assert "warning [sequences_differ]: the sequences allow" in str(e)
+    assert "<b>warning</b> [<code>sequences_differ</code>]: the sequences" in e._repr_html_()
+    assert all(r.fails is None for r in e.results)  # a warning stops nothing
+
+
 def test_parse_shapes_and_initial_values():
     assert parse_shape("x", "(7, 4, 5)") == (7, 4, 5)
     assert parse_shape("x", "10 3") == (10, 3) and parse_shape("x", "()") == ()

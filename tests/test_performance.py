@@ -6,6 +6,7 @@ import pytest
 from scanlab.checks import ScanlabInputError
 from scanlab.compiled import on_python_linker
 from scanlab.performance import (
+    _BACKENDS,
     COMPUTATIONS,
     MAX_SIZE,
     MODES,
@@ -288,6 +289,26 @@ def test_python_linker_build_runs_ops_in_python():
     f = build("cumsum", "scan", mode=PYTHON_LINKER)
     assert isinstance(f.maker.linker, PerformLinker)
     np.testing.assert_allclose(f(np.arange(4.0)), np.cumsum(np.arange(4.0)))
+
+
+def test_the_loop_itself_runs_in_python_in_fast_compile_and_py(monkeypatch):
+    # what _BACKENDS says: FAST_COMPILE and PY step through the loop with Scan's Python
+    # perform; CVM (Cython) and Numba do not call it
+    from pytensor.scan.op import Scan
+
+    calls = []
+    perform = Scan.perform
+    monkeypatch.setattr(Scan, "perform", lambda *a, **k: calls.append(1) or perform(*a, **k))
+    counted = {}
+    for mode in ("FAST_COMPILE", PYTHON_LINKER, "CVM"):
+        f = build("cumsum", "scan", mode=mode)
+        calls.clear()
+        np.testing.assert_allclose(f(np.arange(4.0)), np.cumsum(np.arange(4.0)))
+        counted[mode] = len(calls)
+    assert counted == {"FAST_COMPILE": 1, PYTHON_LINKER: 1, "CVM": 0}
+    said = {mode: cannot for mode, _, _, cannot in _BACKENDS}
+    assert "and the loop itself, runs in Python" in said["FAST_COMPILE"]
+    assert "and the loop itself, runs in Python" in said[PYTHON_LINKER]
 
 
 def test_backends_do_not_record_a_mode_measured_already():

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 FIRST_LINE = 220  # characters of PyTensor's own message quoted in a problem
 
 
-def _problem(kind: str, severity: str, message: str) -> Problem:
+def _problem(kind: str, severity: str, message: str, output: int | None = None) -> Problem:
     from scanlab.explain import Problem
 
-    return Problem(kind, severity, message)  # type: ignore[arg-type]
+    return Problem(kind, severity, message, output)  # type: ignore[arg-type]
 
 
 def _shape(shape: Any) -> str:
@@ -372,6 +372,7 @@ def _dtype_problem(o: Input, step_dtype: str) -> Problem:
         f"{initial}, but fn returns {step_dtype} (a step that mixes in a {step_dtype} value "
         f"upcasts). PyTensor's message names an internal buffer (SetSubtensor), not "
         f"{o.name}. Fix: {fix}.",
+        output=o.index,
     )
 
 
@@ -435,7 +436,7 @@ def _ndim_problem(
                 f"an initial value of shape {_shape(step_shape)}, or make fn keep the axis "
                 f"(e.g. a sum with keepdims=True)"
             )
-    return _problem("ndim", "error", f"{head} Fix: {fix}.")
+    return _problem("ndim", "error", f"{head} Fix: {fix}.", output=o.index)
 
 
 def _static_shape_problem(
@@ -449,6 +450,7 @@ def _static_shape_problem(
         f"compiles, with 'Inconsistency in the inner graph of scan', or when it runs. "
         f"Fix: an initial value with the step's shape, e.g. "
         f"{_zeros_like_step(got, recording)}.",
+        output=o.index,
     )
 
 

@@ -44,6 +44,11 @@ class Problem:
     kind: str  # a short id, e.g. "dtype", "initial_too_short"
     severity: Severity
     message: str
+    output: int | None = None  # the output it stops, for an error about one output
+
+    def __str__(self) -> str:
+        """'error [dtype]: ...': the one style of the text report, the HTML and the book."""
+        return f"{self.severity} [{self.kind}]: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,18 @@ class Result:
     shape: tuple[int | None, ...] | None  # (n_steps, *step_shape); None for a generator
     dtype: str | None
     stacked: bool = True  # False: scan returns only the last value (a random generator)
+    fails: str | None = None  # the kind of an error that stops this output: the call fails
+
+    @property
+    def returned(self) -> str:
+        """What the table's 'scan returns' column says: a shape, or that the call fails."""
+        if self.fails is not None:
+            return f"fails [{self.fails}]"
+        return shape_text(self.shape) if self.stacked else "last value only"
 
     def __str__(self) -> str:
+        if self.fails is not None:
+            return f"{self.source}: one step {shape_text(self.step_shape)}, scan {self.returned}"
         if not self.stacked:
             return f"{self.source}: a generator; scan returns its last value only"
         return (
@@ -169,7 +184,7 @@ class Explanation:
                 str(r.index),
                 r.source,
                 shape_text(r.step_shape) if r.stacked else "a generator",
-                shape_text(r.shape) if r.stacked else "last value only",
+                r.returned,
                 r.dtype or "-",
             )
             for r in self.results
@@ -197,7 +212,7 @@ class Explanation:
         if not self.problems:
             lines.append("problems: none")
         for p in self.problems:  # wrapped for a narrow page
-            lines.append(textwrap.fill(f"{p.severity.upper()} [{p.kind}] {p.message}", WIDTH,
+            lines.append(textwrap.fill(str(p), WIDTH,
                                        subsequent_indent="  ", break_long_words=False,
                                        break_on_hyphens=False))
         return "\n".join(lines)
@@ -235,7 +250,7 @@ class Explanation:
         else:
             items = "".join(
                 f'<li class="scanlab-{p.severity}"><b>{p.severity}</b> '
-                f"<code>{html.escape(p.kind)}</code>: {code_spans(p.message)}</li>"
+                f"[<code>{html.escape(p.kind)}</code>]: {code_spans(p.message)}</li>"
                 for p in self.problems
             )
             parts.append(f"<ul>{items}</ul>")
@@ -469,7 +484,13 @@ def explain(
     problems = diagnosis.diagnose(
         seqs, outs, nons, n_steps, known, given, recording, strict=bool(strict)
     )
-    results = diagnosis.results(outs, recording, n_steps_value)
+    # an output an error stops (its dtype or shape) is not returned: the call fails
+    stopped = {p.output: p.kind for p in problems
+               if p.severity == "error" and p.output is not None}
+    results = tuple(
+        replace(r, fails=stopped.get(r.index))
+        for r in diagnosis.results(outs, recording, n_steps_value)
+    )
     name = getattr(fn, "__name__", "fn")
     name = "fn" if not name.isidentifier() else name
     explanation = Explanation(

@@ -674,7 +674,7 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
         "nothing",
         "start fast once its C helpers are compiled and cached (few rewrites, Python ops): "
         "handy to debug a loop",
-        "run fast: every op of every step runs in Python",
+        "run fast: every op of every step, and the loop itself, runs in Python",
     ),
     (
         PYTHON_LINKER,
