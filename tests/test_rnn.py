@@ -207,7 +207,7 @@ def test_describe_rnn_reports_static_and_runtime_shapes():
     assert "(None, 1, 15)" in text and "(3, 1, 15)" in text
     assert "s summed over its last axis: [[1.0], [1.0], [1.0]]" in text
     assert "Theano 0.8 (reproduced)" in text
-    assert "of them: s (3, 1, 15)" in text
+    assert "scan stacks each step's s_t (1, 15): s (3, 1, 15)" in text
     text = describe_rnn("softmax-axis-none", steps=4, n_in=2, n_hidden=3, n_out=6)
     assert "(None, 6)" in text and "(4, 6)" in text and "(4, 3)" in text
     assert "s summed over its last axis: [1.0, 1.0, 1.0, 1.0]" in text
@@ -275,9 +275,9 @@ def test_free_inputs_recompute_and_show_bad_sizes_as_a_message():
         free=[Free(menu, lambda v: {"activation": v}), Free(sizes, parse_sizes)],
     )
     sizes.value = "4, 2, 3, 6"
-    assert "of them: s (4, 1, 6)" in output_text(ex.live_output.outputs)
+    assert "s_t (1, 6): s (4, 1, 6)" in output_text(ex.live_output.outputs)
     menu.value = "sigmoid"
-    assert "of them: s (4, 6)" in output_text(ex.live_output.outputs)
+    assert "s_t (6,): s (4, 6)" in output_text(ex.live_output.outputs)
     sizes.value = "4, 2, 3"
     assert "sizes must be 4 whole numbers" in output_text(ex.live_output.outputs)
 

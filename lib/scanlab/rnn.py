@@ -377,8 +377,8 @@ def describe_rnn(
         f"{'':6}{'static type.shape':>19}{'runtime shape':>16}",
         f"{'h':6}{_fmt_shape(static['h']):>19}{_fmt_shape(run.h.shape):>16}",
         f"{'s':6}{_fmt_shape(static['s']):>19}{_fmt_shape(run.s.shape):>16}",
-        f"each step returns s_t {_fmt_shape(step_shape)}; scan stacks {steps}",
-        f"of them: s {_fmt_shape(run.s.shape)}",
+        f"scan stacks each step's s_t {_fmt_shape(step_shape)}: "
+        f"s {_fmt_shape(run.s.shape)}",
         f"s summed over its last axis: {_row_sums(run.s)}",
         "",
         "output layer after the loop, activation(h @ w + b):",
