@@ -254,10 +254,25 @@ def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> No
     walk = render_outputs(ar.describe_paths, {"phi1": 1.0, "phi2": 0.0})
     assert output_text(walk).startswith("ON THE EDGE: largest |root| 1.00, a unit root")
     assert "paths wander, their spread growing like √t, not exponentially" in output_text(walk)
-    for said in (walk, exploding):  # the printed lines fit the page
-        assert all(len(line) <= 68 for line in output_text(said).splitlines()[:2])
+    assert "zigzags" not in output_text(walk)
+    zigzag = render_outputs(ar.describe_paths, {"phi1": -1.0, "phi2": 0.0})
+    assert "(a root at -1: (-1)**t * y[t] wanders, so y zigzags)" in output_text(zigzag)
+    for said in (walk, exploding, zigzag):  # the printed lines fit the page
+        printed = [o["text"] for o in said if o.get("output_type") == "stream"]
+        assert all(len(line) <= 68 for text in printed for line in text.splitlines())
     (html,) = [o["data"]["text/html"] for o in walk if "text/html" in o.get("data", {})]
     assert "on the edge (unit root)" in html.split("</svg>")[0]
+
+
+def test_a_root_at_minus_one_is_a_random_walk_with_flipped_signs() -> None:
+    # phi1 = -1: (-1)**t * y[t] steps by the same noise as the walk phi1 = +1, up to sign
+    zigzag = ar.ar2_paths(-1.0, 0.0, 0.5, 50, seed=1, k=4)
+    walk = ar.ar2_paths(1.0, 0.0, 0.5, 50, seed=1, k=4)
+    t = np.arange(2, 52)[:, None]
+    steps = np.diff((-1.0) ** t * zigzag, axis=0)
+    np.testing.assert_allclose(np.abs(steps), np.abs(np.diff(walk, axis=0)))
+    flips = np.sign(zigzag[1:]) != np.sign(zigzag[:-1])
+    assert (flips.mean(axis=0) > 0.5).all()  # y flips sign at most steps
 
 
 def test_machine_names_the_versions_and_the_cache(tmp_path) -> None:

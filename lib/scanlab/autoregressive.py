@@ -179,7 +179,8 @@ UNIT_ROOT_TOLERANCE = 1e-9  # |largest root| this close to 1 counts as a unit ro
 def has_unit_root(phi1: float, phi2: float) -> bool:
     """Whether the largest |root| is 1: (phi1, phi2) on the edge of the stationary triangle.
 
-    Paths then neither settle nor grow exponentially: they wander like a random walk.
+    Paths then neither settle nor grow exponentially: they wander like a random walk (for a
+    root at -1, such as phi1 = -1, phi2 = 0, it is (-1)**t * y[t] that wanders: y flips sign).
     """
     return abs(largest_root(phi1, phi2) - 1.0) <= UNIT_ROOT_TOLERANCE
 
@@ -437,6 +438,8 @@ def describe_paths(phi1: float, phi2: float) -> SideBySide:
         print("ON THE EDGE: largest |root| 1.00, a unit root:\n"
               "paths wander, their spread growing like "
               f"{edge_growth(phi1, phi2)}, not exponentially")
+        if abs(1 + phi1 - phi2) <= UNIT_ROOT_TOLERANCE:  # root -1
+            print("(a root at -1: (-1)**t * y[t] wanders, so y zigzags)")
     else:
         print(f"NON-STATIONARY: largest |root| {root:.2f} >= 1,\n"
               f"paths grow like {root:.2f}**t "

@@ -67,6 +67,9 @@ def test_the_rnn_report_appears(built_site: Path) -> None:
 def test_explorer_default_setting_appears(built_site: Path) -> None:
     shown = [out.get("text", "") for out in stored_outputs(built_site, PAGE)]
     assert explain_shapes() + "\n" in shown
+    # an int64 h0: the table says the call fails, as the diagnosis does
+    ints = explain_shapes(initial=((4,), "int64"))
+    assert ints + "\n" in shown and "fails [dtype]" in ints
     assert len(widget_state_json(_raw(built_site)).encode()) <= 300_000
 
 

@@ -77,7 +77,9 @@ def test_forecast_numbers_appear(built_site: Path, posterior) -> None:
 def test_explorer_leaves_are_the_pictures_scanlab_draws(built_site: Path) -> None:
     stored = stored_outputs(built_site, PAGE)
     # (1.0, 0.0): a unit root, on the triangle's edge
-    for phi1, phi2 in [(0.6, -0.3), (1.4, 0.3), (-1.0, -0.9), (1.8, 0.0), (1.0, 0.0)]:
+    # (-1.0, 0.0): a root at -1, the zigzag the text and the leaf describe
+    for phi1, phi2 in [(0.6, -0.3), (1.4, 0.3), (-1.0, -0.9), (1.8, 0.0), (1.0, 0.0),
+                       (-1.0, 0.0)]:
         outputs = render_outputs(ar.describe_paths, {"phi1": phi1, "phi2": phi2})
         assert all(output in stored for output in outputs), (phi1, phi2)
 
@@ -112,5 +114,9 @@ def test_visible_code_defines_what_it_uses(built_site: Path) -> None:
 
 def test_garch_exercise_checks_the_scan_and_the_closed_form(built_site: Path) -> None:
     text = page_text(built_site, PAGE)
-    assert "same scales: True" in text and "matrix form, same scales: True" in text
-    assert "rescaled cumsum, 3000 steps: first non-finite at step 1988" in text
+    assert "same scales: True" in text and "convolution, same scales: True" in text
+    assert "5000 steps: all finite: True | same as the scan: True" in text
+    assert "pytensor.tensor.signal.convolve1d" in text
+    # the closed form is said right: it exists, and its work grows like T**2
+    assert "matrix form" not in text and "rescaled" not in text
+    assert "PyTensor has no op for a discounted" not in text
