@@ -439,7 +439,8 @@ def describe_paths(phi1: float, phi2: float) -> SideBySide:
               "paths wander, their spread growing like "
               f"{edge_growth(phi1, phi2)}, not exponentially")
         if abs(1 + phi1 - phi2) <= UNIT_ROOT_TOLERANCE:  # root -1
-            print("(a root at -1: (-1)**t * y[t] wanders, so y zigzags)")
+            print("(a root at -1: (-1)**t * y[t] wanders, "
+                  "so y zigzags)")
     else:
         print(f"NON-STATIONARY: largest |root| {root:.2f} >= 1,\n"
               f"paths grow like {root:.2f}**t "
