@@ -257,6 +257,9 @@ def test_explorer_leaf_marks_the_non_stationary_region_without_compiling() -> No
     assert "zigzags" not in output_text(walk)
     zigzag = render_outputs(ar.describe_paths, {"phi1": -1.0, "phi2": 0.0})
     assert "(a root at -1: (-1)**t * y[t] wanders, so y zigzags)" in output_text(zigzag)
+    # both coefficients' signs in the title are the same minus sign
+    (html,) = [o["data"]["text/html"] for o in zigzag if "text/html" in o.get("data", {})]
+    assert "y[t] = −1·y[t-1] + 0·y[t-2]" in html and "= -1" not in html
     for said in (walk, exploding, zigzag):  # the printed lines fit the page
         printed = [o["text"] for o in said if o.get("output_type") == "stream"]
         assert all(len(line) <= 68 for text in printed for line in text.splitlines())

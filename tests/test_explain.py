@@ -153,6 +153,10 @@ def test_6_n_steps_past_the_end_and_negative():
     p = problem(e, "n_steps_past_end")
     assert "`coefficients`" in p.message and "n_steps=3" in p.message
     assert "(sequences[0], length 3)" in p.message
+    # what happens depends on the loop: both outcomes are named
+    assert "depends on the loop (chapter 5)" in p.message
+    assert "raises on the Python linker" in p.message
+    assert "returns fewer steps or raises a shape error" in p.message
     # an example value is named by its place: said once, not twice
     e = explain(running, sequences=[np.zeros(4)], outputs_info=[np.float64(0)], n_steps=5)
     p = problem(e, "n_steps_past_end")
@@ -162,6 +166,12 @@ def test_6_n_steps_past_the_end_and_negative():
     f = pytensor.function([coefficients], result, mode=CHEAP)
     with pytest.raises(ValueError, match=r"Sequence 0 has shape \(3,\) but the Scan's required"):
         f(np.array([1.0, 0.0, 2.0]))
+    # a loop the rewrites remove (the Python linker, full rewrites) returns fewer steps
+    seven = pt.vector("seven", shape=(7,))
+    mean = scan(lambda a, b, c: (a + b + c) / 3, sequences=dict(input=seven, taps=[-1, 0, 1]),
+                n_steps=8)
+    f = pytensor.function([seven], mean, mode=Mode(linker="py"))
+    assert f(np.arange(7.0)).shape == (5,)
     e = explain(running, sequences=[coefficients], outputs_info=[np.float64(0)], n_steps=-2)
     assert "n_steps=-2" in problem(e, "negative_n_steps").message
     with pytest.raises(ValueError, match="length should not be negative"):
@@ -310,6 +320,11 @@ def test_arguments_n_steps_and_results_of_a_full_call():
     assert "n_steps: 7" in text and "the shortest, `y`" in text
     page = e._repr_html_()
     assert page.count("<tr") == 1 + 6 + 1 + 2
+    # arguments and outputs are both numbered from 1
+    cell = 'style="padding:0.15em 0.6em;text-align:left"'
+    assert f"<td {cell}>1</td><td {cell}>outputs_info[0]" in page
+    assert f"<td {cell}>2</td><td {cell}>outputs_info[1]" in page
+    assert f"<td {cell}>0</td>" not in page
     assert 'title="上次的结果 (the prior result)"' in page  # the book's translation
     assert 'title="在变的东西 (what changes)"' in page and 'title="不变的东西 (what stays)"' in page
 

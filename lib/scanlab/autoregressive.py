@@ -451,8 +451,9 @@ def describe_paths(phi1: float, phi2: float) -> SideBySide:
         for j in range(k)
     )
     sign = "−" if phi2 < 0 else "+"  # "+ -0.9" reads badly
+    first = f"{phi1:g}".replace("-", "−")  # the same minus sign
     title = (
-        f"y[t] = {phi1:g}·y[t-1] {sign} {abs(phi2):g}·y[t-2] "
+        f"y[t] = {first}·y[t-1] {sign} {abs(phi2):g}·y[t-2] "
         "+ 0.5·noise"
     )
     chart = LineChart(title, lines, xlabel="t")

@@ -237,9 +237,11 @@ def _step_count_problems(seqs: list[Input], known: int | None, given: bool) -> l
                 problems.append(_problem(
                     "n_steps_past_end", "error",
                     f"n_steps={known}, but sequence `{s.name}` ({', '.join(facts)}) "
-                    f"allows only {allowed} steps: scan reads past its end. With the "
-                    f"default Numba backend nothing checks this (it returns whatever lies "
-                    f"in memory behind the array); a Python-linker mode raises. Fix: "
+                    f"allows only {allowed} steps. What happens then depends on the "
+                    f"loop (chapter 5): a loop that stays, such as a running total, "
+                    f"reads past the end of the array on the default Numba backend and "
+                    f"raises on the Python linker; a loop the rewrites remove returns "
+                    f"fewer steps or raises a shape error. Fix: "
                     f"n_steps={allowed} or less, or leave n_steps out and let the shortest "
                     f"sequence decide.",
                 ))

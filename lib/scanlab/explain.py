@@ -181,7 +181,7 @@ class Explanation:
         header = ("#", "output", "one step", "scan returns", "dtype")
         rows = [
             (
-                str(r.index),
+                str(r.index + 1),  # counted from 1, as the arguments are
                 r.source,
                 shape_text(r.step_shape) if r.stacked else "a generator",
                 r.returned,
