@@ -50,6 +50,10 @@ book: env vendor
 
 # Tests run in one process per core (pytest-xdist, at most 4); --dist loadfile keeps each
 # notebook's cells together, in order, in one kernel (nbval).
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (as on our machines): every
+# worker and kernel would otherwise recompile lib/ and pytest re-rewrite each test module's
+# asserts, a few seconds of cpu per process (__pycache__/ is git-ignored).
+test: export PYTHONDONTWRITEBYTECODE :=
 test: env vendor
 	$(BIN)/python -m ruff check lib tests benchmarks chapters _ext
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile

@@ -155,24 +155,27 @@ def visit(browser: Any, site_url: str, built_site: Path) -> Iterator[Callable[[s
     """Open a built page in Chromium once for every browser test that reads it, in turn.
 
     `visit("chapters/01-power")` returns the open page (tests/browser/chromium.py: Visit),
-    loaded, its explorers drawn and fonts ready, watched from before it loaded. The last
-    page stays open for the next test that asks for it; asking for another closes it.
+    loaded, its explorers drawn and fonts ready, watched from before it loaded. The page
+    stays open for the next test that asks for it; asking for another opens that one in the
+    same tab (`Tab`), as a reader moves from page to page.
     """
-    from tests.browser.chromium import open_visit
+    from tests.browser.chromium import Tab
 
+    tab: Tab | None = None
     current: list[Any] = []
 
     def open_page(name: str) -> Any:
+        nonlocal tab
         if current and current[0].name == name:
             return current[0]
-        while current:
-            current.pop().context.close()
-        current.append(open_visit(browser, site_url, built_site, name))
+        tab = tab or Tab(browser)
+        current[:] = []  # if the page fails to open, no later test reuses it
+        current.append(tab.open(site_url, built_site, name))
         return current[0]
 
     yield open_page
-    while current:
-        current.pop().context.close()
+    if tab is not None:
+        tab.close()
 
 
 # Read at import, before any fixture changes them: PyTensor's default backend (Numba).

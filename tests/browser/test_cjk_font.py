@@ -103,7 +103,7 @@ def test_chinese_draws_with_the_sites_own_font(
 ) -> None:
     if not CJK.search(page_text(built_site, page_name)):
         pytest.skip(f"{page_name} has no Chinese text")
-    opened = visit(page_name)  # loaded, fonts ready (tests/browser/chromium.py: open_visit)
+    opened = visit(page_name)  # loaded, fonts ready (tests/browser/chromium.py: Tab.open)
     page = opened.page
     # The prose (article body), not widget outputs: the quotes a reader reads.
     holders = page.locator(

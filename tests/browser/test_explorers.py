@@ -87,7 +87,7 @@ def test_page_explorers_work_without_a_kernel(
 ) -> None:
     html = (built_site / f"{page_name}.html").read_text("utf-8")
     count = expected_explorers(html)
-    opened = visit(page_name)  # loaded, explorers drawn (tests/browser/chromium.py: open_visit)
+    opened = visit(page_name)  # loaded, explorers drawn (tests/browser/chromium.py: Tab.open)
     page = opened.page
     explorers = page.locator(".scanlab-explorer").all()
     assert len(explorers) == count, f"{page_name}: {len(explorers)} explorers, want {count}"
