@@ -49,4 +49,3 @@ def test_missing_chromium_skips_with_install_hint_and_fails_in_ci(monkeypatch) -
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"CI=true .*apt-get install chromium"):
         chromium.require_browser()
-
