@@ -179,6 +179,12 @@ def visit(browser: Any, site_url: str, built_site: Path) -> Iterator[Callable[[s
 
 
 # Read at import, before any fixture changes them: PyTensor's default backend (Numba).
+# Test processes build graphs without creation tracebacks: PyTensor records a stack trace for
+# every variable and node it creates (`traceback__limit`, 8 frames by default), 10-20% of the
+# cpu of building a graph (profiled: tests/test_explain.py); only the messages of compiled
+# nodes that fail at run time show them, and no test reads that part. The chapters' kernels
+# keep PyTensor's default: what a reader sees is unchanged.
+pytensor.config.traceback__limit = 0
 DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
 
 
