@@ -2,7 +2,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from scanlab.checks import ScanlabInputError
 from scanlab.compiled import on_python_linker, scan_loops
@@ -19,6 +18,14 @@ from scanlab.logp import (
 )
 
 
+def norm_logpdf(x, mean, sd):
+    """SciPy's normal log-density, an independent reference. Imported here, not at the top:
+    importing scipy.stats takes 1.7 s, which every test worker would pay while collecting."""
+    from scipy import stats
+
+    return stats.norm.logpdf(x, mean, sd)
+
+
 @pytest.fixture
 def python_linker():
     """For tests of values, not of the backend: PyTensor's Python linker (no compile step)."""
@@ -28,12 +35,12 @@ def python_linker():
 
 def test_numpy_logp_is_the_normal_log_density():
     y = np.array([0.0, 0.5, -0.2, 0.1])
-    expected = stats.norm.logpdf(y[1:], 0.6 * y[:-1], 0.5).sum()
+    expected = norm_logpdf(y[1:], 0.6 * y[:-1], 0.5).sum()
     assert numpy_logp("ar1", y, 0.6, 0.5) == pytest.approx(expected, rel=1e-12)
     x = np.array([0.3, -1.0, 2.0])
     h = [math.tanh(0.3), math.tanh(0.9 * math.tanh(0.3) - 1.0)]
     np.testing.assert_allclose(latent_states(x, 0.9)[:2], h)
-    expected = stats.norm.logpdf(np.zeros(3), latent_states(x, 0.9), 0.3).sum()
+    expected = norm_logpdf(np.zeros(3), latent_states(x, 0.9), 0.3).sum()
     assert numpy_logp("latent", x, np.zeros(3), 0.9, 0.3) == pytest.approx(expected)
 
 
