@@ -170,7 +170,13 @@ def visit(browser: Any, site_url: str, built_site: Path) -> Iterator[Callable[[s
             return current[0]
         tab = tab or Tab(browser)
         current[:] = []  # if the page fails to open, no later test reuses it
-        current.append(tab.open(site_url, built_site, name))
+        try:
+            current.append(tab.open(site_url, built_site, name))
+        except BaseException:
+            # a crashed or stuck tab must not fail every later page of this worker
+            tab.close()
+            tab = None
+            raise
         return current[0]
 
     yield open_page
@@ -178,13 +184,14 @@ def visit(browser: Any, site_url: str, built_site: Path) -> Iterator[Callable[[s
         tab.close()
 
 
-# Read at import, before any fixture changes them: PyTensor's default backend (Numba).
 # Test processes build graphs without creation tracebacks: PyTensor records a stack trace for
 # every variable and node it creates (`traceback__limit`, 8 frames by default), 10-20% of the
 # cpu of building a graph (profiled: tests/test_explain.py); only the messages of compiled
 # nodes that fail at run time show them, and no test reads that part. The chapters' kernels
-# keep PyTensor's default: what a reader sees is unchanged.
+# (nbval's subprocesses) keep PyTensor's default: what a reader sees is unchanged.
 pytensor.config.traceback__limit = 0
+
+# Read at import, before any fixture changes them: PyTensor's default backend (Numba).
 DEFAULT_BACKEND = {"linker": pytensor.config.linker, "cxx": pytensor.config.cxx}
 
 

@@ -41,8 +41,10 @@ LAUNCH_ARGS = [
     "--no-default-browser-check",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# Any http(s) URL whose host is not one of LOCAL_HOSTS (also a valid JavaScript RegExp).
-FOREIGN_URL = re.compile(r"^https?://(?!(?:127\.0\.0\.1|localhost)(?:[:/]|$))")
+# Any http(s) URL whose host is not one of LOCAL_HOSTS (also a valid JavaScript RegExp). The
+# host must be followed by a port, a path, a query or the end: http://localhost:@evil.com/
+# goes to evil.com.
+FOREIGN_URL = re.compile(r"^https?://(?!(?:127\.0\.0\.1|localhost)(?::\d*)?(?:[/?#]|$))")
 
 
 def screenshot_path(name: str) -> Path | None:
@@ -175,22 +177,22 @@ class Tab:
     script of the theme and the widget manager cold, more than twice the cpu of the page
     itself (measured: 8 widget pages, 30 cpu-s in new tabs, 15 in one tab). The browser
     cache is off, so each page still fetches everything it uses, as on a first visit (the
-    font test counts what a page fetches); what a page did is recorded from its own
-    navigation on (`open`).
+    font test counts what a page fetches): Playwright turns it off in a context that has a
+    route, and `watch` adds one (tests/browser/test_tab.py checks that a second page fetches
+    its fonts again). What a page did is recorded from its own navigation on (`open`).
     """
 
     def __init__(self, browser: Any, viewport: dict[str, int] | None = None) -> None:
         self.context = browser.new_context(viewport=viewport or {"width": 1200, "height": 900})
         self.page = self.context.new_page()
-        cdp = self.context.new_cdp_session(self.page)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         self._seen = watch(self.context, self.page)
         self._fonts: dict[str, int] = {}
 
         def on_response(response: Any) -> None:
+            # The size the server sent (`serve` always says it): no round trip for the body,
+            # which Playwright cannot give once the page has been left.
             if response.url.endswith(".woff2") and "noto-sans-sc" in response.url:
-                self._fonts[response.url] = len(response.body())
+                self._fonts[response.url] = int(response.headers.get("content-length", -1))
 
         self.page.on("response", on_response)
 

@@ -132,6 +132,7 @@ def test_chinese_draws_with_the_sites_own_font(
     assert fonts, f"{page_name}: no Noto Sans SC slice was fetched"
     # From the site itself (watch() fails the test on any other host).
     assert all("/_static/vendor/fonts/files/" in url for url in fonts), sorted(fonts)
+    assert all(size > 0 for size in fonts.values()), fonts  # sizes from Content-Length
     total = sum(fonts.values())
     assert total <= FONT_BUDGET, f"{page_name} fetched {total} bytes of font slices"
     assert not opened.seen.problems(), "\n".join(opened.seen.problems())

@@ -5,7 +5,8 @@ a notebook made of chapter 1's explorer cells as they stand, after the chapter's
 (`explorer_notebook`); opens it in Chromium, runs all cells from the Run menu, moves a
 control, types into a Free input, and shuts the server (and its kernel) down through the
 REST API, checking that both really exit. The rest of chapter 1 is not run here: strict
-nbval runs every cell of it (`make test`), and Lab adds nothing to a cell that only prints.
+nbval runs every cell of it in a kernel (`make test`); what only Lab can show is the live
+widgets, and those are the explorer cells.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def explorer_notebook(chapter: Path, out: Path) -> int:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        if "explorer(" in cell.source:
+            explorers.append(nbformat.v4.new_code_cell(cell.source))
         try:
             tree = ast.parse(cell.source)
         except SyntaxError:  # an IPython magic: nothing to import from it
@@ -87,8 +90,6 @@ def explorer_notebook(chapter: Path, out: Path) -> int:
             for node in tree.body
             if isinstance(node, ast.Import | ast.ImportFrom)
         ]
-        if "explorer(" in cell.source:
-            explorers.append(nbformat.v4.new_code_cell(cell.source))
     setup = nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports)))
     trimmed = nbformat.v4.new_notebook(cells=[setup, *explorers], metadata=nb.metadata)
     nbformat.write(trimmed, out)
