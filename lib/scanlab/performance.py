@@ -679,8 +679,8 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
     (
         PYTHON_LINKER,
         "nothing",
-        'the Python linker (linker="py", cxx=""), which most of this book uses: nothing '
-        "is compiled, so it starts at once",
+        'the Python linker (linker="py", cxx=""), which most of this book uses: no code is '
+        "generated, so starting costs only the rewrites",
         "run fast: every op of every step, and the loop itself, runs in Python",
     ),
     ("JAX", "jax", "compile graphs with JAX (XLA)", "be tried on this page: jax is not installed"),
