@@ -13,6 +13,7 @@ from scanlab.compiled import (
     has_loop,
     on_python_linker,
     scan_loops,
+    scan_nodes,
 )
 
 
@@ -97,3 +98,21 @@ def test_scan_loops_reads_the_compiled_graph() -> None:
     plain = function([x], x + 1)
     assert scan_loops(plain) == []
     assert not has_loop(plain)
+
+
+def test_scan_nodes_are_the_compiled_loops_in_the_order_they_run() -> None:
+    from pytensor.graph.traversal import ancestors
+    from pytensor.scan.op import Scan
+
+    A, k, result = _power_graph()
+    with on_python_linker():
+        gradient = function([A, k], pytensor.grad(result[-1].sum(), A))
+    nodes = scan_nodes(gradient)
+    # PyTensor is the oracle: the compiled graph's own Scan nodes, forward loop first, and
+    # the gradient's loop reads what the forward loop computed.
+    assert set(nodes) == {n for n in gradient.maker.fgraph.apply_nodes if isinstance(n.op, Scan)}
+    assert [n.op.name for n in nodes] == ["scan_fn", "grad_of_scan_fn"]
+    forward, backward = nodes
+    assert set(forward.outputs) & set(ancestors(backward.inputs))
+    assert scan_loops(gradient) == ["scan_fn", "grad_of_scan_fn"]
+    np.testing.assert_allclose(gradient([1.0, 2.0], 3), [3.0, 12.0])

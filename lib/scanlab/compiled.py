@@ -15,6 +15,7 @@ from typing import Any
 
 import pytensor
 from pytensor.compile.executor import Function
+from pytensor.graph.basic import Apply
 
 _compiles = 0
 
@@ -63,10 +64,10 @@ def on_python_linker() -> AbstractContextManager:
     return pytensor.config.change_flags(linker="py", cxx="")
 
 
-def scan_loops(f: Function | Any) -> list[str]:
-    """The name of every Scan loop left in compiled `f`, e.g. ['scan_fn', 'grad_of_scan_fn'].
+def scan_nodes(f: Function | Any) -> list[Apply]:
+    """Every Scan node left in compiled `f`, in the order they run (a forward loop before
+    the gradient's loop that reads it). `node.op` is the loop, `node.inputs` what it reads.
 
-    Rewrites may replace a loop by array code (chapter 2) or add one (a gradient, chapter 7).
     `f` may also be what PyMC's `model.logp_dlogp_function()` returns (chapter 10).
     """
     from pytensor.scan.op import Scan
@@ -74,7 +75,15 @@ def scan_loops(f: Function | Any) -> list[str]:
     # PyMC's ValueGradFunction keeps its compiled Function here (no public name for it);
     # tests/test_autoregressive.py fails if a PyMC release moves it.
     f = getattr(f, "_pytensor_function", f)
-    return [node.op.name for node in f.maker.fgraph.toposort() if isinstance(node.op, Scan)]
+    return [node for node in f.maker.fgraph.toposort() if isinstance(node.op, Scan)]
+
+
+def scan_loops(f: Function | Any) -> list[str]:
+    """The name of every Scan loop left in compiled `f`, e.g. ['scan_fn', 'grad_of_scan_fn'].
+
+    Rewrites may replace a loop by array code (chapter 2) or add one (a gradient, chapter 7).
+    """
+    return [node.op.name for node in scan_nodes(f)]
 
 
 def has_loop(f: Function | Any) -> bool:
