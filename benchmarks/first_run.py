@@ -4,6 +4,9 @@ Each chapter runs alone, in its own kernel, with `jupyter nbconvert --execute` i
 temporary file (the chapter itself is not touched), as a reader's fresh Run All would:
 - cold: an empty PyTensor compile cache (`PYTENSOR_FLAGS=base_compiledir=<new empty dir>`);
 - warm: the same run again with that (now filled) cache.
+The goal, 20 s cold, is judged without a chapter's timing runs: cells tagged `timing-run`,
+which time what the chapter teaches (a compile, a measurement) and which the chapter
+announces before they start (tests/test_timing_runs.py); their cold seconds get a column.
 Wall time is the whole nbconvert process (kernel start, imports and every cell); cpu is
 the user + sys time of nbconvert and its kernel (from `getrusage(RUSAGE_CHILDREN)`), which
 a busy machine stretches far less than wall time. For scale, on this machine: an empty
@@ -59,6 +62,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_S = 20.0
+# The issue allows chapter 8 more than GOAL_S for its timing runs, if it says so before they
+# start. A cell that times something the chapter teaches (a compile, a sampler) carries this
+# tag, and the chapter announces it (tests/test_timing_runs.py checks both); the goal is judged
+# on the rest of the chapter.
+TIMING_TAG = "timing-run"
 
 # Runs in the kernel before any cell (IPython startup file). Patches modules as they are
 # imported (a meta-path finder), so nothing is imported early and cell times stay honest.
@@ -208,6 +216,7 @@ class Run:
     explorer_s: float = 0.0
     explorer_compiles: int = 0
     explorers: list[dict] = field(default_factory=list)
+    timing_s: float = 0.0  # in cells tagged timing-run (see TIMING_TAG)
     cells: list[tuple[float, int, str, int]] = field(default_factory=list)  # s, index, head, n
     events: list[dict] = field(default_factory=list)
     error: str = ""
@@ -293,6 +302,8 @@ def run_chapter(tree: Path, notebook: Path, compiledir: Path | None, timeout: in
             if seconds is not None:
                 source = "".join(cell["source"])
                 run.cells.append((seconds, index, first_line(source), compiles_in[index]))
+                if TIMING_TAG in cell.get("metadata", {}).get("tags", []):
+                    run.timing_s += seconds
         for event in run.events:
             event["cell_index"] = by_count.get(event["cell"], -1)
     compiles = [e for e in run.events if e["ev"] == "compile"]
@@ -362,7 +373,8 @@ def main() -> int:
 
     print()
     header = (
-        "| chapter | cold s (cpu) | warm s (cpu) | compiles (graphs, uncached) | 1st calls cold s "
+        "| chapter | cold s (cpu) | of it timing runs s | warm s (cpu) "
+        "| compiles (graphs, uncached) | 1st calls cold s "
         "| explorers cold s of all cells s (compiles) | load (cold) "
         "| slowest cells, cold: #index s compiles |"
     )
@@ -392,15 +404,17 @@ def main() -> int:
             )
         else:
             c, w = runs["cold"], runs["warm"]
-            mark = "" if c.seconds <= GOAL_S else " *"
+            mark = "" if c.seconds - c.timing_s <= GOAL_S else " *"
             print(
-                f"| {name}{flag} | {c.seconds:.1f}{mark} ({c.cpu:.1f}) | {w.seconds:.1f} "
+                f"| {name}{flag} | {c.seconds:.1f}{mark} ({c.cpu:.1f}) | {c.timing_s:.1f} "
+                f"| {w.seconds:.1f} "
                 f"({w.cpu:.1f}) | {c.compiles} ({c.graphs}, {c.uncached}) | "
                 f"{c.first_call_s:.1f} | {explorers} | {c.load} | {cells} |"
             )
     if not args.warm_only:
         print(
-            f"\n* over the goal of {GOAL_S:.0f} s for a cold first Run All. On a loaded machine "
+            f"\n* over the goal of {GOAL_S:.0f} s for a cold first Run All, not counting the "
+            f"chapter's announced timing runs (cells tagged {TIMING_TAG}). On a loaded machine "
             "wall time stretches; cpu (user + sys of nbconvert and its kernel) much less so."
         )
     total = sum((r.get("cold") or r["warm"]).seconds for r in results.values())
