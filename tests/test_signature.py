@@ -230,12 +230,14 @@ def test_probe_layout_exercise_3_2():
 def test_describe_signature_text():
     text = describe_signature(sequences=[(-1, 0, 1), (0,)], outputs=[(-2, -1), None, (-1,)],
                               non_sequences=2)
-    assert "fn receives 9 arguments\n(sequences: 4, prior results: 3, non-sequences: 2):" in text
+    assert "fn receives 9 arguments\n(4 sequence slices, 3 prior results, 2 non-sequences):" in text
     assert "scan's name" not in text  # the explorer's table is the compact one
     assert text.count("vector float64 (3,)") == 8
     assert "def fn(x_tm1, x_t, x_tp1, y_t, F_tm2, F_tm1, G_tm1, W, b):" in text
     assert "return 3 values" in text
     assert "def fn():" in describe_signature(sequences=[], outputs=[], non_sequences=0)
+    one_each = describe_signature(sequences=[(0,)], outputs=[(-1,)], non_sequences=1)
+    assert "(1 sequence slice, 1 prior result, 1 non-sequence):" in one_each
     assert "def fn(y_unused" not in text
 
 

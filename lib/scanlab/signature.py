@@ -633,8 +633,12 @@ def describe_signature(
         sequences, outputs, non_sequences
     )
     n = len(signature)
+    # a sequence with several taps gives one argument per tap: count slices, not sequences
+    words = {"sequence": "sequence slice", "prior result": "prior result"}
     counts = ", ".join(
-        f"{r}s: {signature.roles.count(r)}" for r in ROLES
+        f"{n} {words.get(r, r)}{'s' if n != 1 else ''}"
+        for r in ROLES
+        for n in [signature.roles.count(r)]
     )
     if layout.outputs_info:
         m = signature.n_outputs
