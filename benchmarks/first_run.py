@@ -217,6 +217,7 @@ class Run:
     explorer_compiles: int = 0
     explorers: list[dict] = field(default_factory=list)
     timing_s: float = 0.0  # in cells tagged timing-run (see TIMING_TAG)
+    c_modules: int = 0  # C extensions built (gcc) into the cache by this run
     cells: list[tuple[float, int, str, int]] = field(default_factory=list)  # s, index, head, n
     events: list[dict] = field(default_factory=list)
     error: str = ""
@@ -359,15 +360,18 @@ def main() -> int:
         else:
             cache = Path(tempfile.mkdtemp(prefix="first-run-cache-"))
             runs["cold"] = run_chapter(tree, nb, cache, args.timeout)
+            # gcc runs only for the C backends (CVM, FAST_COMPILE with a compiler): seconds each
+            runs["cold"].c_modules = sum(1 for _ in cache.rglob("*.so"))
             runs["warm"] = run_chapter(tree, nb, cache, args.timeout)
             shutil.rmtree(cache, ignore_errors=True)
         results[nb.stem] = runs
         for kind, run in runs.items():
             status = "" if run.ok else f"  FAILED: {run.error}"
+            built = f"  C modules built {run.c_modules}" if kind == "cold" else ""
             print(
                 f"  {nb.stem:<26} {kind:<4} {run.seconds:6.1f} s  cpu {run.cpu:6.1f} s"
                 f"  compiles {run.compiles:3d} (graphs {run.graphs}, uncached {run.uncached})"
-                f"  (load {run.load}){status}",
+                f"{built}  (load {run.load}){status}",
                 flush=True,
             )
 

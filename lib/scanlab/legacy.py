@@ -49,7 +49,9 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
     ApiChange(
         "theano.function(..., updates=updates)",
         "pytensor.function(...)",
-        "there are no scan updates left to pass.",
+        "there are no scan updates left to pass, except for a shared random generator "
+        "threaded through `outputs_info`: pass `updates={rng: last_rng}` yourself, or every "
+        "call repeats the same draws (chapter 6).",
         ("pytensor.function",),
     ),
     ApiChange(

@@ -672,16 +672,17 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
     (
         "FAST_COMPILE",
         "nothing",
-        "start fast once its C helpers are compiled and cached (few rewrites, Python ops): "
-        "handy to debug a loop",
-        "run fast: every op of every step, and the loop itself, runs in Python",
+        "start fast once its C helpers are compiled and cached (few rewrites, the loop in "
+        "Python): handy to debug a loop",
+        "run fast: the loop itself runs in Python, calling the step's ops (compiled C, with a "
+        "C compiler) once per step",
     ),
     (
         PYTHON_LINKER,
         "nothing",
         'the Python linker (linker="py", cxx=""), which most of this book uses: no code is '
         "generated, so starting costs only the rewrites",
-        "run fast: every op of every step, and the loop itself, runs in Python",
+        "run fast: the loop itself, and every op of every step, runs in Python",
     ),
     ("JAX", "jax", "compile graphs with JAX (XLA)", "be tried on this page: jax is not installed"),
     ("PYTORCH", "torch", "compile graphs with PyTorch",
