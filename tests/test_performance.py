@@ -307,8 +307,29 @@ def test_the_loop_itself_runs_in_python_in_fast_compile_and_py(monkeypatch):
         counted[mode] = len(calls)
     assert counted == {"FAST_COMPILE": 1, PYTHON_LINKER: 1, "CVM": 0}
     said = {mode: cannot for mode, _, _, cannot in _BACKENDS}
-    assert "and the loop itself, runs in Python" in said["FAST_COMPILE"]
-    assert "and the loop itself, runs in Python" in said[PYTHON_LINKER]
+    assert "the loop itself runs in Python" in said["FAST_COMPILE"]
+    assert "the loop itself, and every op of every step, runs in Python" in said[PYTHON_LINKER]
+
+
+def test_the_step_runs_compiled_c_in_fast_compile_and_python_on_py(monkeypatch):
+    # what _BACKENDS says of the ops inside a step: FAST_COMPILE's are compiled C when a C
+    # compiler is there, PY's (cxx="") run Elemwise's Python perform at every step
+    import pytensor
+    from pytensor.tensor.elemwise import Elemwise
+
+    calls = []
+    perform = Elemwise.perform
+    monkeypatch.setattr(Elemwise, "perform", lambda *a, **k: calls.append(1) or perform(*a, **k))
+    counted = {}
+    for mode in ("FAST_COMPILE", PYTHON_LINKER):
+        f = build("cumsum", "scan", mode=mode)
+        calls.clear()
+        np.testing.assert_allclose(f(np.arange(50.0)), np.cumsum(np.arange(50.0)))
+        counted[mode] = len(calls)
+    assert pytensor.config.cxx, "this test needs a C compiler, as the chapter's machine has"
+    assert counted["FAST_COMPILE"] < 5 and counted[PYTHON_LINKER] >= 50, counted
+    said = {mode: cannot for mode, _, _, cannot in _BACKENDS}
+    assert "compiled C, with a C compiler" in said["FAST_COMPILE"]
 
 
 def test_backends_do_not_record_a_mode_measured_already():

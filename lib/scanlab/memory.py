@@ -232,29 +232,30 @@ def memory_use(
 ) -> MemoryUse:
     """What `f(*args)` allocates, and how much becomes resident.
 
-    Both figures are read on the same calls. `allocated`: the peak
-    of the bytes requested during the call, counted by tracemalloc
-    (NumPy and Numba arrays report to it). `resident`: the peak RSS
-    after the call (VmHWM in /proc/self/status, first reset to the
-    current RSS through Linux's /proc/self/clear_refs) minus the RSS
-    before it; not getrusage's ru_maxrss, which also keeps the peak
-    of exited threads and cannot be reset. The first `repeat - 1`
-    calls are not measured (the first may compile). A kernel's other
-    threads only ever add bytes, so of `samples` calls the smallest
-    figure of each kind is kept. `resident` is None where it cannot
-    be measured (not Linux). Print them with `format_bytes`,
-    `resident_text`.
+    Both figures are read on the same calls. `allocated`: the
+    peak of the bytes requested during the call, counted by
+    tracemalloc (NumPy and Numba arrays report to it).
+    `resident`: the peak RSS after the call (VmHWM in
+    /proc/self/status, first reset to the current RSS through
+    Linux's /proc/self/clear_refs) minus the RSS before it;
+    not getrusage's ru_maxrss, which also keeps the peak of
+    exited threads and cannot be reset. The first `repeat - 1`
+    calls are not measured (the first may compile). A kernel's
+    other threads only ever add bytes, so of `samples` calls
+    the smallest figure of each kind is kept. `resident` is
+    None where it cannot be measured (not Linux). Print them
+    with `format_bytes`, `resident_text`.
     """
     for _ in range(repeat - 1):
         f(*args)
-    # No gc.collect() (0.15 s in a kernel): garbage left before a
-    # call cannot raise its peak above the RSS read just before it,
-    # and a collection during the call only frees memory.
+    # No gc.collect() (0.15 s in a kernel): garbage left before
+    # a call cannot raise its peak above the RSS read just before
+    # it, and a collection during the call only frees memory.
     allocated: list[int] = []
     resident: list[int] = []
     for _ in range(max(1, samples)):
-        # Reading /proc allocates a little: done outside the traced
-        # span, not counted.
+        # Reading /proc allocates a little: done outside the
+        # traced span, not counted.
         before = _resident_bytes()
         reset = before is not None and _reset_peak_resident()
         tracemalloc.start()
@@ -269,9 +270,9 @@ def memory_use(
         allocated.append(int(peak))
         if high is not None and before is not None:
             resident.append(max(0, high - before))
+    all_read = len(resident) == len(allocated)
     return MemoryUse(
-        min(allocated),
-        min(resident) if len(resident) == len(allocated) else None,
+        min(allocated), min(resident) if all_read else None
     )
 
 
