@@ -633,8 +633,8 @@ def describe_signature(
         sequences, outputs, non_sequences
     )
     n = len(signature)
-    # a sequence with several taps gives one argument per tap: count slices, not sequences
-    words = {"sequence": "sequence slice", "prior result": "prior result"}
+    # several taps give several arguments: count slices
+    words = {"sequence": "sequence slice"}
     counts = ", ".join(
         f"{n} {words.get(r, r)}{'s' if n != 1 else ''}"
         for r in ROLES
