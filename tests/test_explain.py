@@ -603,3 +603,60 @@ def test_parse_shapes_and_initial_values():
 def test_parse_bad_input(call, message):
     with pytest.raises(ScanlabInputError, match=message):
         call()
+
+
+# ---------------------------------------------------------------------------------------
+# A prior result fn never reads (chapter 3)
+
+
+def _rows(inputs, out, *args):
+    """Rows of `out` compiled with the default rewrites (the Python linker: no Numba)."""
+    with pytensor.config.change_flags(linker="py", cxx=""):
+        return len(pytensor.function(inputs, out)(*args))
+
+
+def test_a_prior_result_fn_never_reads_is_flagged_and_the_row_pytensor_drops_is_real():
+    B, k = pt.vector("B"), pt.iscalar("k")
+    e = explain(lambda total, B: B * 2, outputs_info=[pt.zeros_like(B)], non_sequences=[B],
+                n_steps=k)
+    p = problem(e, "prior_result_unread")
+    assert p.severity == "warning" and p.output == 0
+    assert "write None" in p.message and "one row too few" in p.message
+    # PyTensor is the oracle: one row short, and every row once the output gets None
+    ignored = scan(lambda total, B: B * 2, outputs_info=pt.zeros_like(B), non_sequences=[B],
+                   n_steps=k)
+    assert [_rows([B, k], ignored, [1.0, 2.0], n) for n in (1, 3)] == [0, 2]
+    fixed = scan(lambda B: B * 2, outputs_info=None, non_sequences=[B], n_steps=k)
+    assert [_rows([B, k], fixed, [1.0, 2.0], n) for n in (1, 3)] == [1, 3]
+    assert "prior_result_unread" not in kinds(
+        explain(lambda B: B * 2, outputs_info=[None], non_sequences=[B], n_steps=k)
+    )
+
+
+def test_an_unread_prior_result_whose_step_still_changes_gets_no_row_warning():
+    x = pt.vector("x")
+    e = explain(lambda x_t, total: x_t * 2, sequences=[x], outputs_info=[pt.zeros(())])
+    p = problem(e, "prior_result_unread")
+    assert "one row too few" not in p.message
+    # PyTensor: every row is there (the step reads the sequence)
+    ignored = scan(lambda x_t, total: x_t * 2, sequences=[x], outputs_info=pt.zeros(()))
+    assert _rows([x], ignored, [1.0, 2.0, 3.0]) == 3
+    # an output fed by another output's prior result is not fed by its own: flagged, no row note
+    k = pt.iscalar("k")
+    two = explain(lambda a, b: (b, a + b), outputs_info=[pt.zeros(()), pt.ones(())], n_steps=k)
+    [flag] = [q for q in two.problems if q.kind == "prior_result_unread"]
+    assert flag.output == 0 and "one row too few" not in flag.message
+    a_out, _ = scan(lambda a, b: (b, a + b), outputs_info=[pt.zeros(()), pt.ones(())],
+                        n_steps=k)
+    assert _rows([k], a_out, 4) == 4
+
+
+def test_prior_results_that_are_read_are_not_flagged():
+    x, k = pt.vector("x"), pt.iscalar("k")
+    total = explain(lambda x_t, total: total + x_t, sequences=[x], outputs_info=[pt.zeros(())])
+    fib = explain(lambda f2, f1: f1 + f2, outputs_info=[dict(initial=pt.vector("F"),
+                                                                taps=[-2, -1])], n_steps=k)
+    only_deeper = explain(lambda f2, f1: f2 * 2, outputs_info=[dict(initial=pt.vector("F"),
+                                                                       taps=[-2, -1])], n_steps=k)
+    for e in (total, fib, only_deeper):
+        assert "prior_result_unread" not in kinds(e), e.problems

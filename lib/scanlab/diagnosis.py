@@ -176,6 +176,7 @@ def diagnose(
         else:
             problems += _update_problems(updates)
             problems += _output_problems(outs, outputs, recording)
+            problems += _unread_prior_results(outs, outputs, recording)
             graph = [*outputs, *([condition] if condition is not None else [])]
             problems += _hidden_inputs(graph, recording, updates, strict=strict)
     elif recording.error is not None and recording.called:
@@ -358,6 +359,39 @@ def _output_problems(
                     o, tuple(per_step), tuple(step_shape), axis, recording
                 ))
                 break
+    return problems
+
+
+def _unread_prior_results(
+    outs: list[Input], outputs: list[Variable], recording: Recording
+) -> list[Problem]:
+    """An output with an initial value whose step never reads its own prior result."""
+    if not outs or len(outputs) != len(outs) or len(recording.received) != len(recording.arguments):
+        return []
+    pairs = list(zip(recording.arguments, recording.received, strict=True))
+    changing = [v for a, v in pairs if a.role != "non-sequence"]
+    problems = []
+    for i, (o, output) in enumerate(zip(outs, outputs, strict=True)):
+        if o.variable is None or not o.traced:
+            continue
+        place = f"outputs_info[{i}]"
+        own = [v for a, v in pairs if a.role == "prior result" and a.source.split()[0] == place]
+        above = set(ancestors([output]))
+        if not own or any(v in above for v in own):
+            continue
+        message = (
+            f"fn never reads the prior result of {o.who}: that output is not fed back, so it "
+            f"needs no initial value. Fix: write None at its place in outputs_info and drop "
+            f"its parameter from fn."
+        )
+        if not any(v in above for v in changing):
+            # chapter 3 shows it; tests/test_diagnosis.py checks it against PyTensor
+            message += (
+                " Its value is the same at every step, and PyTensor 3.3.8 then returns one "
+                "row too few (n_steps - 1: its rewrite scan_push_out_non_seq moves the step "
+                "out of the loop and miscounts), with no error."
+            )
+        problems.append(_problem("prior_result_unread", "warning", message, i))
     return problems
 
 
