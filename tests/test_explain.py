@@ -621,11 +621,20 @@ def test_a_prior_result_fn_never_reads_is_flagged_and_the_row_pytensor_drops_is_
                 n_steps=k)
     p = problem(e, "prior_result_unread")
     assert p.severity == "warning" and p.output == 0
-    assert "write None" in p.message and "one row too few" in p.message
+    assert "write None" in p.message and "fewer rows than steps" in p.message
     # PyTensor is the oracle: one row short, and every row once the output gets None
     ignored = scan(lambda total, B: B * 2, outputs_info=pt.zeros_like(B), non_sequences=[B],
                    n_steps=k)
     assert [_rows([B, k], ignored, [1.0, 2.0], n) for n in (1, 3)] == [0, 2]
+    # fewer, not always one fewer: with two taps the rewrite drops the look-back, two rows
+    deeper = scan(lambda t2, t1, B: B * 2, non_sequences=[B], n_steps=k,
+                  outputs_info=[dict(initial=pt.zeros((2, 2)), taps=[-2, -1])])
+    assert "fewer rows than steps" in problem(
+        explain(lambda t2, t1, B: B * 2, non_sequences=[B], n_steps=k,
+                outputs_info=[dict(initial=pt.zeros((2, 2)), taps=[-2, -1])]),
+        "prior_result_unread",
+    ).message
+    assert [_rows([B, k], deeper, [1.0, 2.0], n) for n in (3, 5)] == [1, 3]
     fixed = scan(lambda B: B * 2, outputs_info=None, non_sequences=[B], n_steps=k)
     assert [_rows([B, k], fixed, [1.0, 2.0], n) for n in (1, 3)] == [1, 3]
     assert "prior_result_unread" not in kinds(
@@ -637,7 +646,7 @@ def test_an_unread_prior_result_whose_step_still_changes_gets_no_row_warning():
     x = pt.vector("x")
     e = explain(lambda x_t, total: x_t * 2, sequences=[x], outputs_info=[pt.zeros(())])
     p = problem(e, "prior_result_unread")
-    assert "one row too few" not in p.message
+    assert "fewer rows than steps" not in p.message
     # PyTensor: every row is there (the step reads the sequence)
     ignored = scan(lambda x_t, total: x_t * 2, sequences=[x], outputs_info=pt.zeros(()))
     assert _rows([x], ignored, [1.0, 2.0, 3.0]) == 3
@@ -645,7 +654,7 @@ def test_an_unread_prior_result_whose_step_still_changes_gets_no_row_warning():
     k = pt.iscalar("k")
     two = explain(lambda a, b: (b, a + b), outputs_info=[pt.zeros(()), pt.ones(())], n_steps=k)
     [flag] = [q for q in two.problems if q.kind == "prior_result_unread"]
-    assert flag.output == 0 and "one row too few" not in flag.message
+    assert flag.output == 0 and "fewer rows than steps" not in flag.message
     a_out, _ = scan(lambda a, b: (b, a + b), outputs_info=[pt.zeros(()), pt.ones(())],
                         n_steps=k)
     assert _rows([k], a_out, 4) == 4

@@ -380,16 +380,15 @@ def _unread_prior_results(
         if not own or any(v in above for v in own):
             continue
         message = (
-            f"fn never reads the prior result of {o.who}: that output is not fed back, so it "
-            f"needs no initial value. Fix: write None at its place in outputs_info and drop "
-            f"its parameter from fn."
+            f"fn never reads the prior result of {o.who}, so it need not be fed back. "
+            f"Fix: write None at its place in outputs_info and drop its parameter from fn."
         )
         if not any(v in above for v in changing):
-            # chapter 3 shows it; tests/test_diagnosis.py checks it against PyTensor
+            # chapter 3 shows it; tests/test_explain.py checks it against PyTensor
             message += (
-                " Its value is the same at every step, and PyTensor 3.3.8 then returns one "
-                "row too few (n_steps - 1: its rewrite scan_push_out_non_seq moves the step "
-                "out of the loop and miscounts), with no error."
+                " Its value is the same at every step: the rewrites may move the step out of "
+                "the loop (scan_push_out_non_seq), and in PyTensor 3.3.8 that can return fewer "
+                "rows than steps, with no error."
             )
         problems.append(_problem("prior_result_unread", "warning", message, i))
     return problems

@@ -49,9 +49,9 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
     ApiChange(
         "theano.function(..., updates=updates)",
         "pytensor.function(...)",
-        "there are no scan updates left to pass, except for a shared random generator "
-        "threaded through `outputs_info`: pass `updates={rng: last_rng}` yourself, or every "
-        "call repeats the same draws (chapter 6).",
+        "scan returns no updates. A shared variable that should carry state from call to "
+        "call (usually a shared random generator) goes through `outputs_info`: pass "
+        "`updates={rng: last_rng}` yourself, or every call repeats the same draws (chapter 6).",
         ("pytensor.function",),
     ),
     ApiChange(
