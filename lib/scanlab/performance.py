@@ -680,8 +680,8 @@ _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
     (
         PYTHON_LINKER,
         "nothing",
-        'the Python linker (linker="py", cxx=""), which most of this book uses: no code is '
-        "generated, so starting costs only the rewrites",
+        'the Python linker (linker="py", cxx=""), which most of this book uses: no C or '
+        "machine code is generated, so starting costs only the rewrites",
         "run fast: the loop itself, and every op of every step, runs in Python",
     ),
     ("JAX", "jax", "compile graphs with JAX (XLA)", "be tried on this page: jax is not installed"),

@@ -54,9 +54,11 @@ def test_predicted_shapes_appear(built_site: Path) -> None:
 def test_fixes_appear(built_site: Path) -> None:
     text = _page(built_site)
     fixed = run_fixes()
+    reference = "softmax(z, axis=-1) in the step"
     for name in FIXES:
         assert name in text
-        assert f"{name:37}{fixed[name].shape!s:12}True" in text
+        same = "(reference)" if name == reference else "True"
+        assert f"{name:37}{fixed[name].shape!s:12}{same}" in text
 
 
 def test_explorer_settings_are_on_the_page(built_site: Path) -> None:
