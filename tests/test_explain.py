@@ -660,6 +660,20 @@ def test_an_unread_prior_result_whose_step_still_changes_gets_no_row_warning():
     assert _rows([k], a_out, 4) == 4
 
 
+def test_the_row_note_is_per_output_even_when_another_output_keeps_the_loop():
+    B, k = pt.vector("B"), pt.iscalar("k")
+    # a ignores its prior result and reads only B; b reads its own, so the loop stays
+    step = lambda a, b, B: (B * 2, b + 1)  # noqa: E731
+    infos = [pt.zeros_like(B), pt.zeros(())]
+    [flag] = [q for q in explain(step, outputs_info=infos, non_sequences=[B], n_steps=k).problems
+              if q.kind == "prior_result_unread"]
+    assert flag.output == 0 and "fewer rows than steps" in flag.message
+    # PyTensor: a still loses its row, b keeps every one
+    a_out, b_out = scan(step, outputs_info=infos, non_sequences=[B], n_steps=k)
+    assert [_rows([B, k], a_out, [1.0, 2.0], n) for n in (1, 3)] == [0, 2]
+    assert [_rows([B, k], b_out, [1.0, 2.0], n) for n in (1, 3)] == [1, 3]
+
+
 def test_prior_results_that_are_read_are_not_flagged():
     x, k = pt.vector("x"), pt.iscalar("k")
     total = explain(lambda x_t, total: total + x_t, sequences=[x], outputs_info=[pt.zeros(())])

@@ -386,9 +386,9 @@ def _unread_prior_results(
         if not any(v in above for v in changing):
             # chapter 3 shows it; tests/test_explain.py checks it against PyTensor
             message += (
-                " Its value is the same at every step: the rewrites may move the step out of "
-                "the loop (scan_push_out_non_seq), and in PyTensor 3.3.8 that can return fewer "
-                "rows than steps, with no error."
+                " Its value depends on nothing that changes from step to step: the rewrites "
+                "may move it out of the loop (scan_push_out_non_seq), and in PyTensor 3.3.8 "
+                "that can return fewer rows than steps, with no error."
             )
         problems.append(_problem("prior_result_unread", "warning", message, i))
     return problems

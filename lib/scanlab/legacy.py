@@ -50,8 +50,9 @@ THEANO_TO_PYTENSOR: tuple[ApiChange, ...] = (
         "theano.function(..., updates=updates)",
         "pytensor.function(...)",
         "scan returns no updates. A shared variable that should carry state from call to "
-        "call (usually a shared random generator) goes through `outputs_info`: pass "
-        "`updates={rng: last_rng}` yourself, or every call repeats the same draws (chapter 6).",
+        "call (usually a shared random generator) goes into the loop through `outputs_info`, "
+        "and you pass `updates={rng: last_rng}` to `pytensor.function` yourself, or every "
+        "call repeats the same draws (chapters 6 and 9).",
         ("pytensor.function",),
     ),
     ApiChange(
