@@ -7,6 +7,8 @@ temporary file (the chapter itself is not touched), as a reader's fresh Run All 
 The goal, 20 s cold, is judged without a chapter's timing runs: cells tagged `timing-run`,
 which time what the chapter teaches (a compile, a measurement) and which the chapter
 announces before they start (tests/test_timing_runs.py); their cold seconds get a column.
+A column lists the cells over 2 s cold that show no line while they run (neither a key of
+the chapter's `announce` call nor an explorer's or a measurement's own progress line).
 Wall time is the whole nbconvert process (kernel start, imports and every cell); cpu is
 the user + sys time of nbconvert and its kernel (from `getrusage(RUSAGE_CHILDREN)`), which
 a busy machine stretches far less than wall time. For scale, on this machine: an empty
@@ -60,6 +62,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from scanlab.announce import announced_keys, says_what_it_does
+
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_S = 20.0
 # The issue allows chapter 8 more than GOAL_S for its timing runs, if it says so before they
@@ -67,6 +71,8 @@ GOAL_S = 20.0
 # tag, and the chapter announces it (tests/test_timing_runs.py checks both); the goal is judged
 # on the rest of the chapter.
 TIMING_TAG = "timing-run"
+# The issue: a cell that takes longer says what it is doing while it runs (scanlab.announce).
+SILENT_S = 2.0
 
 # Runs in the kernel before any cell (IPython startup file). Patches modules as they are
 # imported (a meta-path finder), so nothing is imported early and cell times stay honest.
@@ -218,6 +224,7 @@ class Run:
     explorers: list[dict] = field(default_factory=list)
     timing_s: float = 0.0  # in cells tagged timing-run (see TIMING_TAG)
     c_modules: int = 0  # C extensions built (gcc) into the cache by this run
+    silent: list[int] = field(default_factory=list)  # cells over SILENT_S that show no line
     cells: list[tuple[float, int, str, int]] = field(default_factory=list)  # s, index, head, n
     events: list[dict] = field(default_factory=list)
     error: str = ""
@@ -294,6 +301,8 @@ def run_chapter(tree: Path, notebook: Path, compiledir: Path | None, timeout: in
             if cell["cell_type"] == "code" and cell.get("execution_count")
         )
         by_count = {n: index for n, (_, index) in enumerate(executed, start=1)}
+        codes = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        keys = announced_keys(codes)
         compiles_in = defaultdict(int)
         for event in run.events:
             if event["ev"] == "compile":
@@ -305,6 +314,8 @@ def run_chapter(tree: Path, notebook: Path, compiledir: Path | None, timeout: in
                 run.cells.append((seconds, index, first_line(source), compiles_in[index]))
                 if TIMING_TAG in cell.get("metadata", {}).get("tags", []):
                     run.timing_s += seconds
+                if seconds > SILENT_S and not says_what_it_does(source, keys):
+                    run.silent.append(index)
         for event in run.events:
             event["cell_index"] = by_count.get(event["cell"], -1)
     compiles = [e for e in run.events if e["ev"] == "compile"]
@@ -377,7 +388,7 @@ def main() -> int:
 
     print()
     header = (
-        "| chapter | cold s (cpu) | of it timing runs s | warm s (cpu) "
+        "| chapter | cold s (cpu) | of it timing runs s | silent cells over 2 s | warm s (cpu) "
         "| compiles (graphs, uncached) | 1st calls cold s "
         "| explorers cold s of all cells s (compiles) | load (cold) "
         "| slowest cells, cold: #index s compiles |"
@@ -411,7 +422,7 @@ def main() -> int:
             mark = "" if c.seconds - c.timing_s <= GOAL_S else " *"
             print(
                 f"| {name}{flag} | {c.seconds:.1f}{mark} ({c.cpu:.1f}) | {c.timing_s:.1f} "
-                f"| {w.seconds:.1f} "
+                f"| {', '.join(f'#{i}' for i in c.silent) or 'none'} | {w.seconds:.1f} "
                 f"({w.cpu:.1f}) | {c.compiles} ({c.graphs}, {c.uncached}) | "
                 f"{c.first_call_s:.1f} | {explorers} | {c.load} | {cells} |"
             )

@@ -97,3 +97,39 @@ def test_note_for_takes_the_first_matching_key() -> None:
 def test_bad_notes_are_refused(notes) -> None:
     with pytest.raises(ScanlabInputError, match="notes must map"):
         announce(notes, shell=_shell())
+
+
+def test_announced_keys_are_read_from_the_call_without_running_it():
+    from scanlab.announce import announced_keys
+
+    cells = [
+        "x = 1",
+        'first = "a"\nannounce({"slow(": f"{first}", "other": "y", f"{first}": "z"})\n',
+        "announce_later = 2",
+    ]
+    assert announced_keys(cells) == ["slow(", "other"]  # an f-string key is not a literal
+
+
+def test_a_cell_says_what_it_does_by_a_key_or_its_own_progress():
+    from scanlab.announce import says_what_it_does
+
+    keys = ["pm.sample("]
+    assert says_what_it_does("idata = pm.sample(draws=10)", keys)
+    assert says_what_it_does("explorer(describe, Choice('n', [1, 2]))", keys)
+    assert says_what_it_does("with ProgressLine() as progress:\n    run()", keys)
+    assert not says_what_it_does("f = pytensor.function([x], y)", keys)
+
+
+def test_every_chapter_announces_only_what_its_cells_contain():
+    # a key that matches no cell announces nothing: a renamed cell would go silent
+    import json
+    from pathlib import Path
+
+    from scanlab.announce import announced_keys
+
+    for notebook in sorted((Path(__file__).parents[1] / "chapters").glob("*.ipynb")):
+        codes = ["".join(c["source"]) for c in json.loads(notebook.read_text("utf-8"))["cells"]
+                 if c["cell_type"] == "code"]
+        for key in announced_keys(codes):
+            hits = [c for c in codes if key in c and "announce(" not in c]
+            assert hits, (notebook.stem, key)

@@ -8,13 +8,12 @@ timing run.
 
 from __future__ import annotations
 
-import ast
 import json
 from pathlib import Path
 
 import pytest
 
-from scanlab.announce import note_for
+from scanlab.announce import announced_keys, says_what_it_does
 
 ROOT = Path(__file__).resolve().parents[1]
 TAG = "timing-run"
@@ -33,25 +32,6 @@ def _tagged(cell: dict) -> bool:
     return cell["cell_type"] == "code" and TAG in cell.get("metadata", {}).get("tags", [])
 
 
-def _announced_keys(cells: list[dict]) -> dict[str, str]:
-    """The keys of the chapter's `announce({...})` call (string literals in its code)."""
-    keys: dict[str, str] = {}
-    for cell in cells:
-        if cell["cell_type"] != "code" or "announce(" not in _source(cell):
-            continue
-        for node in ast.walk(ast.parse(_source(cell))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "announce"
-                and node.args
-                and isinstance(node.args[0], ast.Dict)
-            ):
-                for key in node.args[0].keys:
-                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                        keys[key.value] = "announced"
-    return keys
-
-
 def test_timing_runs_are_where_the_chapters_time_their_subject() -> None:
     tagged = {nb.stem: [i for i, c in enumerate(_cells(nb)) if _tagged(c)] for nb in NOTEBOOKS}
     assert {stem for stem, cells in tagged.items() if cells} == {"08-when-to-scan", "10-pymc"}
@@ -60,7 +40,7 @@ def test_timing_runs_are_where_the_chapters_time_their_subject() -> None:
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda nb: nb.stem)
 def test_each_timing_run_times_something_and_says_so(notebook: Path) -> None:
     cells = _cells(notebook)
-    keys = _announced_keys(cells)
+    keys = announced_keys(_source(c) for c in cells if c["cell_type"] == "code")
     for index, cell in enumerate(cells):
         if not _tagged(cell):
             continue
@@ -68,7 +48,7 @@ def test_each_timing_run_times_something_and_says_so(notebook: Path) -> None:
         # it times something: a stopwatch, or scanlab's measurements with their progress line
         assert "perf_counter()" in code or "ProgressLine()" in code, (notebook.stem, index)
         # it says what it does while it runs (an announced note or its own progress line)
-        assert note_for(code, keys) or "ProgressLine()" in code, (notebook.stem, index)
+        assert says_what_it_does(code, keys), (notebook.stem, index)
         # the prose before it (back to the last code cell that is not a timing run) says so
         before = []
         for earlier in reversed(cells[:index]):
@@ -77,10 +57,3 @@ def test_each_timing_run_times_something_and_says_so(notebook: Path) -> None:
             if earlier["cell_type"] == "markdown":
                 before.append(_source(earlier))
         assert any("timing run" in text for text in before), (notebook.stem, index)
-
-
-def test_the_announced_keys_are_read_from_the_call() -> None:
-    cells = [
-        {"cell_type": "code", "source": ['x = 1\nannounce({"slow(": f"{x}", "other": "y"})\n']}
-    ]
-    assert set(_announced_keys(cells)) == {"slow(", "other"}

@@ -12,9 +12,10 @@ a display (a figure, a widget): the note would be cleared, with it, at the cell'
 
 from __future__ import annotations
 
+import ast
 import sys
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from scanlab.checks import ScanlabInputError
@@ -67,6 +68,38 @@ def _closing_first(note: CellNote, write: Callable[[str], int],
 def note_for(code: str, notes: Mapping[str, str]) -> str | None:
     """The note of the first key found in a cell's code, or None."""
     return next((text for key, text in notes.items() if key in code), None)
+
+
+# Cells that show their own progress line while they run (a `CellNote`): an explorer
+# rendering its settings, and scanlab.performance's measurements.
+SELF_ANNOUNCING = ("explorer(", "ProgressLine()")
+
+
+def announced_keys(cells: Iterable[str]) -> list[str]:
+    """The keys of every `announce({...})` call in a notebook's code cells (string keys only),
+    read from the code without running it: what the notebook announces."""
+    keys: list[str] = []
+    for code in cells:
+        if "announce(" not in code:
+            continue
+        for node in ast.walk(ast.parse(code)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "announce"
+                and node.args
+                and isinstance(node.args[0], ast.Dict)
+            ):
+                keys += [
+                    k.value
+                    for k in node.args[0].keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                ]
+    return keys
+
+
+def says_what_it_does(code: str, keys: Iterable[str]) -> bool:
+    """Whether a cell shows a line while it runs: an announced key, or its own progress."""
+    return any(key in code for key in (*keys, *SELF_ANNOUNCING))
 
 
 def announce(notes: Mapping[str, str], shell: Any = None) -> Callable[[], None]:
