@@ -33,6 +33,7 @@ from scanlab.performance import (
     measure_gradients,
     median_time,
     numpy_version,
+    perform_calls,
     way_label,
 )
 
@@ -291,41 +292,47 @@ def test_python_linker_build_runs_ops_in_python():
     np.testing.assert_allclose(f(np.arange(4.0)), np.cumsum(np.arange(4.0)))
 
 
-def test_the_loop_itself_runs_in_python_in_fast_compile_and_py(monkeypatch):
+def _python_calls(op_class: type, mode: str, n: int) -> int:
+    """How often op_class's Python perform runs in one call of the cumsum scan on `mode`."""
+    with perform_calls(op_class) as calls:
+        f = build("cumsum", "scan", mode=mode)
+        calls.clear()  # count the call only, not the build
+        np.testing.assert_allclose(f(np.arange(float(n))), np.cumsum(np.arange(float(n))))
+    return len(calls)
+
+
+def test_perform_calls_counts_and_puts_perform_back():
+    from pytensor.scan.op import Scan
+    from pytensor.tensor.elemwise import Elemwise
+
+    own, inherited = vars(Elemwise)["perform"], "perform" in vars(Scan)
+    assert _python_calls(Elemwise, PYTHON_LINKER, 10) >= 10
+    assert vars(Elemwise)["perform"] is own and ("perform" in vars(Scan)) == inherited
+    with pytest.raises(RuntimeError), perform_calls(Elemwise):
+        raise RuntimeError("the block fails")
+    assert vars(Elemwise)["perform"] is own
+
+
+def test_the_loop_itself_runs_in_python_in_fast_compile_and_py():
     # what _BACKENDS says: FAST_COMPILE and PY step through the loop with Scan's Python
     # perform; CVM (Cython) and Numba do not call it
     from pytensor.scan.op import Scan
 
-    calls = []
-    perform = Scan.perform
-    monkeypatch.setattr(Scan, "perform", lambda *a, **k: calls.append(1) or perform(*a, **k))
-    counted = {}
-    for mode in ("FAST_COMPILE", PYTHON_LINKER, "CVM"):
-        f = build("cumsum", "scan", mode=mode)
-        calls.clear()
-        np.testing.assert_allclose(f(np.arange(4.0)), np.cumsum(np.arange(4.0)))
-        counted[mode] = len(calls)
+    modes = ("FAST_COMPILE", PYTHON_LINKER, "CVM")
+    counted = {mode: _python_calls(Scan, mode, 4) for mode in modes}
     assert counted == {"FAST_COMPILE": 1, PYTHON_LINKER: 1, "CVM": 0}
     said = {mode: cannot for mode, _, _, cannot in _BACKENDS}
     assert "the loop itself runs in Python" in said["FAST_COMPILE"]
     assert "the loop itself, and every op of every step, runs in Python" in said[PYTHON_LINKER]
 
 
-def test_the_step_runs_compiled_c_in_fast_compile_and_python_on_py(monkeypatch):
+def test_the_step_runs_compiled_c_in_fast_compile_and_python_on_py():
     # what _BACKENDS says of the ops inside a step: FAST_COMPILE's are compiled C when a C
     # compiler is there, PY's (cxx="") run Elemwise's Python perform at every step
     import pytensor
     from pytensor.tensor.elemwise import Elemwise
 
-    calls = []
-    perform = Elemwise.perform
-    monkeypatch.setattr(Elemwise, "perform", lambda *a, **k: calls.append(1) or perform(*a, **k))
-    counted = {}
-    for mode in ("FAST_COMPILE", PYTHON_LINKER):
-        f = build("cumsum", "scan", mode=mode)
-        calls.clear()
-        np.testing.assert_allclose(f(np.arange(50.0)), np.cumsum(np.arange(50.0)))
-        counted[mode] = len(calls)
+    counted = {mode: _python_calls(Elemwise, mode, 50) for mode in ("FAST_COMPILE", PYTHON_LINKER)}
     assert pytensor.config.cxx, "this test needs a C compiler, as the chapter's machine has"
     assert counted["FAST_COMPILE"] < 5 and counted[PYTHON_LINKER] >= 50, counted
     said = {mode: cannot for mode, _, _, cannot in _BACKENDS}

@@ -28,7 +28,8 @@ import math
 import statistics
 import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from typing import Any, Literal
 
@@ -647,6 +648,24 @@ class Backend:
                 break_on_hyphens=False,
             )
         return "\n".join(lines)
+
+
+@contextmanager
+def perform_calls(op_class: type) -> Iterator[list[int]]:
+    """Count the calls of `op_class`'s Python `perform` inside the block (the list's length):
+    what runs as Python code, not compiled. A function binds `perform` when it is built, so
+    build it inside the block too. `_BACKENDS`'s sentences on where a step runs rest on it."""
+    calls: list[int] = []
+    own = vars(op_class).get("perform")
+    original = op_class.perform
+    op_class.perform = lambda *a, **k: calls.append(1) or original(*a, **k)
+    try:
+        yield calls
+    finally:
+        if own is None:
+            del op_class.perform  # it was inherited: inherit it again
+        else:
+            op_class.perform = own
 
 
 _BACKENDS: tuple[tuple[str, str, str, str], ...] = (
