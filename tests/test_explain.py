@@ -627,13 +627,12 @@ def test_a_prior_result_fn_never_reads_is_flagged_and_the_row_pytensor_drops_is_
                    n_steps=k)
     assert [_rows([B, k], ignored, [1.0, 2.0], n) for n in (1, 3)] == [0, 2]
     # fewer, not always one fewer: with two taps the rewrite drops the look-back, two rows
-    deeper = scan(lambda t2, t1, B: B * 2, non_sequences=[B], n_steps=k,
-                  outputs_info=[dict(initial=pt.zeros((2, 2)), taps=[-2, -1])])
-    assert "fewer rows than steps" in problem(
-        explain(lambda t2, t1, B: B * 2, non_sequences=[B], n_steps=k,
-                outputs_info=[dict(initial=pt.zeros((2, 2)), taps=[-2, -1])]),
-        "prior_result_unread",
-    ).message
+    call = dict(non_sequences=[B], n_steps=k,
+                outputs_info=[dict(initial=pt.zeros((2, 2)), taps=[-2, -1])])
+    deeper_step = lambda t2, t1, B: B * 2  # noqa: E731
+    message = problem(explain(deeper_step, **call), "prior_result_unread").message
+    assert "fewer rows than steps" in message
+    deeper = scan(deeper_step, **call)
     assert [_rows([B, k], deeper, [1.0, 2.0], n) for n in (3, 5)] == [1, 3]
     fixed = scan(lambda B: B * 2, outputs_info=None, non_sequences=[B], n_steps=k)
     assert [_rows([B, k], fixed, [1.0, 2.0], n) for n in (1, 3)] == [1, 3]
@@ -652,11 +651,11 @@ def test_an_unread_prior_result_whose_step_still_changes_gets_no_row_warning():
     assert _rows([x], ignored, [1.0, 2.0, 3.0]) == 3
     # an output fed by another output's prior result is not fed by its own: flagged, no row note
     k = pt.iscalar("k")
-    two = explain(lambda a, b: (b, a + b), outputs_info=[pt.zeros(()), pt.ones(())], n_steps=k)
+    swap = dict(outputs_info=[pt.zeros(()), pt.ones(())], n_steps=k)
+    two = explain(lambda a, b: (b, a + b), **swap)
     [flag] = [q for q in two.problems if q.kind == "prior_result_unread"]
     assert flag.output == 0 and "fewer rows than steps" not in flag.message
-    a_out, _ = scan(lambda a, b: (b, a + b), outputs_info=[pt.zeros(()), pt.ones(())],
-                        n_steps=k)
+    a_out, _ = scan(lambda a, b: (b, a + b), **swap)
     assert _rows([k], a_out, 4) == 4
 
 

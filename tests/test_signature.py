@@ -52,6 +52,10 @@ def test_full_order_roles_sources_and_taps(everything):
     # the None output (index 1) adds nothing; z is outputs_info[2]
     assert everything.arguments[6].source == "outputs_info[2] z"
     assert everything.arguments[7].source == "non_sequences[0] W"
+    # place: the group and index, as PyTensor's own scan took them (the None output counts)
+    assert [a.place for a in everything.arguments] == [("sequences", 0)] * 3 + [
+        ("sequences", 1), ("outputs_info", 0), ("outputs_info", 0), ("outputs_info", 2),
+        ("non_sequences", 0), ("non_sequences", 1)]
     assert everything.def_line() == "def fn(x_tm1, x_t, x_tp1, y_t, F_tm2, F_tm1, z_tm1, W, b):"
     assert everything.role_order_holds()
     assert everything.n_outputs == 3
@@ -102,6 +106,7 @@ def test_unnamed_and_duplicate_names_are_told_apart():
         "sequences[0] v", "sequences[1]", "non_sequences[0]", "non_sequences[1]",
     ]
     assert signature.parameters == ["v_t", "sequences_1_t", "non_sequences_0", "non_sequences_1"]
+    assert [a.place[1] for a in signature.arguments] == [0, 1, 0, 1]  # unnamed: the same place
 
 
 def test_the_readers_dicts_are_not_modified():

@@ -374,8 +374,7 @@ def _unread_prior_results(
     for i, (o, output) in enumerate(zip(outs, outputs, strict=True)):
         if o.variable is None or not o.traced:
             continue
-        place = f"outputs_info[{i}]"
-        own = [v for a, v in pairs if a.role == "prior result" and a.source.split()[0] == place]
+        own = [v for a, v in pairs if a.role == "prior result" and a.place == ("outputs_info", i)]
         above = set(ancestors([output]))
         if not own or any(v in above for v in own):
             continue

@@ -566,9 +566,9 @@ def python_loop(
     lines.append(f"for t in range({count}):")
     call = []
     for a in explanation.arguments:
-        kind, index = a.source.split("]")[0].split("[")
+        kind, index = a.place
         if kind == "sequences":
-            s = seqs[int(index)]
+            s = seqs[index]
             if go_backwards:  # scan reverses each tap's slice of the sequence
                 back = max(max(s.taps), 0) - a.tap
                 call.append(f"{s.name}[-1 - t]" if back == 0 else f"{s.name}[-1 - t - {back}]")
@@ -576,7 +576,7 @@ def python_loop(
                 offset = a.tap - min(min(s.taps), 0)
                 call.append(f"{s.name}[t]" if offset == 0 else f"{s.name}[t + {offset}]")
         elif kind == "outputs_info":
-            o = outs[int(index)]
+            o = outs[index]
             call.append(_var(o) if not o.traced else f"{_var(o)}[{a.tap}]")
         else:
             call.append(a.source.split(" ", 1)[-1] if " " in a.source else a.source)

@@ -78,6 +78,13 @@ class Argument:
     parameter: str  # a Python parameter name for a `def` line, e.g. "x_tm1"
 
     @property
+    def place(self) -> tuple[str, int]:
+        """Where it comes from, e.g. ("outputs_info", 0): `source` starts "group[index]"
+        (`_source`; scanlab.explain adds ", tap -1" after it)."""
+        group, index = self.source.split("]", 1)[0].split("[")
+        return group, int(index)
+
+    @property
     def short_type(self) -> str:
         """'vector float64 (3,)': kind, dtype and static shape ('?' where unknown)."""
         if self.shape is None or self.dtype is None:
@@ -636,9 +643,9 @@ def describe_signature(
     # several taps give several arguments: count slices
     words = {"sequence": "sequence slice"}
     counts = ", ".join(
-        f"{n} {words.get(r, r)}{'s' if n != 1 else ''}"
+        f"{count} {words.get(r, r)}{'s' if count != 1 else ''}"
         for r in ROLES
-        for n in [signature.roles.count(r)]
+        for count in [signature.roles.count(r)]
     )
     if layout.outputs_info:
         m = signature.n_outputs
